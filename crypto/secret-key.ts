@@ -53,13 +53,11 @@ export function formatSecretKey(key: SecretKey): string {
 export function parseSecretKey(text: string): SecretKey {
   if (typeof text !== 'string') throw new SecretKeyError('The secret key must be text');
   let s = text.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '');
-  if (s.length === CHARS + PREFIX.length) {
-    if (!s.startsWith('K')) throw new SecretKeyError('The secret key starts with K1');
-    if (s.slice(0, 2) !== PREFIX) {
-      throw new SecretKeyError(`This secret key is version ${s[1]}, which this version of Kura cannot read`);
-    }
-    s = s.slice(PREFIX.length);
+  if (s.length === CHARS + PREFIX.length && /^K[0-9]/.test(s) && !s.startsWith(PREFIX)) {
+    throw new SecretKeyError(`This secret key is version ${s[1]}, which this version of Kura cannot read`);
   }
+  // The prefix is optional when typing; a bare key may itself start with "K1", so strip only when the length says so.
+  if (s.length !== CHARS && s.startsWith(PREFIX)) s = s.slice(PREFIX.length);
   if (s.length !== CHARS) {
     throw new SecretKeyError(
       `The secret key has ${CHARS} characters after K1 (six groups of five); this one has ${s.length}`,
