@@ -1,0 +1,6 @@
+import { useSyncExternalStore } from 'react';
+import { getOnlineStatus, subscribeOnlineStatus } from './online-status.ts';
+
+export function useOnlineStatus(): boolean {
+  return useSyncExternalStore(subscribeOnlineStatus, getOnlineStatus);
+}

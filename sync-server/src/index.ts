@@ -1,0 +1,3 @@
+export { createApp } from './app.ts';
+export type { AppDeps } from './app.ts';
+export type { ErrorBody, ErrorCode } from './errors.ts';
