@@ -42,16 +42,16 @@ export async function* splitIntoParts(
   options: { readonly partBytes?: number; readonly concurrency?: number } = {},
 ): AsyncGenerator<BlobPart, void, undefined> {
   const partBytes = options.partBytes ?? PART_BYTES;
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(partBytes) || partBytes < 1) throw new RangeError('partBytes must be a positive integer');
   const queue = new ByteQueue();
   const pending: Promise<BlobPart>[] = [];
   let index = 0;
+  // Parts may be views of the source's chunks (no copy): the source must not
+  // reuse its buffers, which encryptBlobStream never does.
   const start = (bytes: Uint8Array) => {
-    // A copy, so a part never aliases a buffer its producer may reuse.
-    const own = bytes.slice();
     const i = index++;
-    pending.push(addressOf(own).then((address) => ({ index: i, address, bytes: own })));
+    pending.push(addressOf(bytes).then((address) => ({ index: i, address, bytes })));
   };
   for await (const chunk of ciphertext) {
     queue.push(chunk);

@@ -15,11 +15,12 @@ import { systemRandom, type RandomSource } from './random.ts';
  *
  * Byte layout, version 1:
  *
- *   | 0x01 | salt (16) | commitment (32) |                      header, 49 bytes
+ *   | 0x01 | salt (16) | commitment (32) | length: ciphertext (8) ‖ tag (16) |     header, 73 bytes
  *   | segment 0: ciphertext (65,536) ‖ tag (16) | segment 1 | … | last segment: 1..65,536 ‖ tag |
  *
  *   (aesKey ‖ commitment) = HKDF-SHA256(documentKey, salt, fields("kura/blob/v1", blobId), 64 bytes)
  *   nonce of segment i    = i as 88-bit big-endian counter ‖ (0x01 if last else 0x00)
+ *   nonce of the length   = 0 ‖ 0x02 (a nonce no segment uses)
  *
  * A fresh salt per blob gives a fresh key per blob, so counter nonces never
  * repeat under one key. The commitment binds the header to the key (a
@@ -27,27 +28,34 @@ import { systemRandom, type RandomSource } from './random.ts';
  * fails before any segment). The last-segment flag makes truncation at a
  * segment boundary, appending, dropping and reordering fail.
  *
- * The segmented plaintext is | length (u64 BE) | file bytes | zeros |, padded
- * to Padmé(8 + length, min 512): the server sees the file's size only roughly.
+ * The segments carry the file bytes followed by zeros up to Padmé(length,
+ * min 512), so the server sees the file's size only roughly; the exact length
+ * travels encrypted in the header. Keeping it out of the segments keeps them
+ * aligned with the file, so full segments are encrypted straight from the
+ * caller's buffer without a copy.
  */
 export const BLOB_V1 = 0x01;
 export const SEGMENT_BYTES = 65536;
 const TAG_BYTES = 16;
 const SALT_BYTES = 16;
-export const BLOB_HEADER_BYTES = 1 + SALT_BYTES + 32;
 const LENGTH_BYTES = 8;
+export const BLOB_HEADER_BYTES = 1 + SALT_BYTES + 32 + LENGTH_BYTES + TAG_BYTES;
 const MIN_PADDED = 512;
 /** Segments handed to WebCrypto at once: it runs them on other threads. */
-const DEFAULT_CONCURRENCY = 6;
+const DEFAULT_CONCURRENCY = 8;
 
 export interface BlobStreamOptions {
   readonly rng?: RandomSource;
   readonly concurrency?: number;
 }
 
+function paddedLength(plaintextBytes: number): number {
+  return padmeLength(plaintextBytes, MIN_PADDED);
+}
+
 /** The exact number of ciphertext bytes for a file of `plaintextBytes`. */
 export function blobCiphertextSize(plaintextBytes: number): number {
-  const padded = padmeLength(LENGTH_BYTES + plaintextBytes, MIN_PADDED);
+  const padded = paddedLength(plaintextBytes);
   return BLOB_HEADER_BYTES + padded + Math.ceil(padded / SEGMENT_BYTES) * TAG_BYTES;
 }
 
@@ -64,12 +72,14 @@ async function deriveBlobKey(docKey: DocumentKey, blobId: string, salt: Uint8Arr
   }
 }
 
-function segmentNonce(index: number, last: boolean): Uint8Array<ArrayBuffer> {
-  const nonce = new Uint8Array(12);
-  writeU64(nonce, 3, index);
-  nonce[11] = last ? 1 : 0;
-  return nonce;
+function nonce(counter: number, flag: 0 | 1 | 2): Uint8Array<ArrayBuffer> {
+  const n = new Uint8Array(12);
+  writeU64(n, 3, counter);
+  n[11] = flag;
+  return n;
 }
+
+const LENGTH_NONCE_FLAG = 2;
 
 /** Runs up to `limit` promises ahead and yields their results in order. */
 class OrderedWindow {
@@ -97,10 +107,14 @@ function checkConcurrency(n: number | undefined): number {
   return c;
 }
 
+function iterate(source: ByteSource): AsyncIterator<Uint8Array> | Iterator<Uint8Array> {
+  return Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+}
+
 /**
  * Encrypts a file of known size from a stream of chunks, yielding ciphertext
  * pieces (the header, then each segment) in order, holding only a few
- * segments in memory.
+ * segments in memory. Chunks are read, never modified or kept.
  */
 export async function* encryptBlobStream(
   docKey: DocumentKey,
@@ -115,19 +129,31 @@ export async function* encryptBlobStream(
   const inFlight = new OrderedWindow(checkConcurrency(options.concurrency));
   const salt = (options.rng ?? systemRandom)(SALT_BYTES);
   const { aesKey, commitment } = await deriveBlobKey(docKey, blobId, salt);
-  yield concatBytes(new Uint8Array([BLOB_V1]), salt, commitment);
+  const subtle = globalThis.crypto.subtle;
+  const lengthBlock = new Uint8Array(LENGTH_BYTES);
+  writeU64(lengthBlock, 0, size);
+  const sealedLength = new Uint8Array(
+    await subtle.encrypt({ name: 'AES-GCM', iv: nonce(0, LENGTH_NONCE_FLAG) }, aesKey, lengthBlock),
+  );
+  yield concatBytes(new Uint8Array([BLOB_V1]), salt, commitment, sealedLength);
 
-  const padded = padmeLength(LENGTH_BYTES + size, MIN_PADDED);
+  const padded = paddedLength(size);
   const segments = Math.ceil(padded / SEGMENT_BYTES);
-  const encrypt = (index: number, plain: Uint8Array) =>
-    globalThis.crypto.subtle
-      .encrypt({ name: 'AES-GCM', iv: segmentNonce(index, index === segments - 1) }, aesKey, bufferSource(plain))
-      .then((ct) => new Uint8Array(ct));
-
+  const segmentLength = (i: number) => Math.min(SEGMENT_BYTES, padded - i * SEGMENT_BYTES);
   let index = 0;
-  let filled = LENGTH_BYTES;
-  let segment = new Uint8Array(Math.min(SEGMENT_BYTES, padded));
-  writeU64(segment, 0, size);
+  const encryptNext = (plain: Uint8Array) => {
+    const i = index++;
+    inFlight.add(
+      subtle
+        .encrypt({ name: 'AES-GCM', iv: nonce(i, i === segments - 1 ? 1 : 0) }, aesKey, bufferSource(plain))
+        .then((ct) => new Uint8Array(ct)),
+    );
+  };
+
+  // A segment that straddles chunks (or holds padding) is assembled here; one
+  // that lies inside a chunk is encrypted from a view (WebCrypto copies its input).
+  let partial: Uint8Array | null = null;
+  let filled = 0;
   let seen = 0;
   for await (const chunk of source.chunks) {
     abytes(chunk, undefined, 'chunk');
@@ -135,26 +161,30 @@ export async function* encryptBlobStream(
     if (seen > size) throw new RangeError(`the source has more than the ${size} bytes announced`);
     let at = 0;
     while (at < chunk.length) {
-      const n = Math.min(chunk.length - at, segment.length - filled);
-      segment.set(chunk.subarray(at, at + n), filled);
-      filled += n;
-      at += n;
-      if (filled === segment.length) {
-        inFlight.add(encrypt(index, segment));
-        index++;
-        const remaining = padded - index * SEGMENT_BYTES;
-        segment = new Uint8Array(Math.min(SEGMENT_BYTES, Math.max(remaining, 0)));
-        filled = 0;
-        if (inFlight.full) yield await inFlight.next();
+      const want = segmentLength(index);
+      if (partial === null && filled === 0 && chunk.length - at >= want) {
+        encryptNext(chunk.subarray(at, at + want));
+        at += want;
+      } else {
+        partial ??= new Uint8Array(want);
+        const n = Math.min(chunk.length - at, want - filled);
+        partial.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === want) {
+          encryptNext(partial);
+          partial = null;
+          filled = 0;
+        }
       }
+      if (inFlight.full) yield await inFlight.next();
     }
   }
   if (seen !== size) throw new RangeError(`the source ended after ${seen} of the ${size} bytes announced`);
-  // The rest is zero padding: the fresh segment buffers are already zeros.
+  // The rest is zero padding: fresh buffers are zeros already.
   while (index < segments) {
-    inFlight.add(encrypt(index, segment));
-    index++;
-    segment = new Uint8Array(Math.min(SEGMENT_BYTES, Math.max(0, padded - index * SEGMENT_BYTES)));
+    encryptNext(partial ?? new Uint8Array(segmentLength(index)));
+    partial = null;
     if (inFlight.full) yield await inFlight.next();
   }
   while (inFlight.size > 0) yield await inFlight.next();
@@ -177,75 +207,64 @@ export async function* decryptBlobStream(
   assertId(blobId, 'blobId');
   const inFlight = new OrderedWindow(checkConcurrency(options.concurrency));
   const queue = new ByteQueue();
-  const it = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as
-    | AsyncIterator<Uint8Array>
-    | Iterator<Uint8Array>;
+  const it = iterate(source);
   let ended = false;
-  const pull = async (): Promise<void> => {
-    const r = await it.next();
-    if (r.done) ended = true;
-    else {
-      abytes(r.value, undefined, 'chunk');
-      queue.push(r.value);
+  const fill = async (bytes: number): Promise<void> => {
+    while (!ended && queue.length < bytes) {
+      const r = await it.next();
+      if (r.done) ended = true;
+      else {
+        abytes(r.value, undefined, 'chunk');
+        queue.push(r.value);
+      }
     }
+    if (queue.length < bytes) throw new IntegrityError();
   };
-
-  while (!ended && queue.length < BLOB_HEADER_BYTES) await pull();
-  if (queue.length < BLOB_HEADER_BYTES) throw new IntegrityError();
-  const header = queue.take(BLOB_HEADER_BYTES);
-  if (header[0] !== BLOB_V1) throw new IntegrityError();
-  const { aesKey, commitment } = await deriveBlobKey(docKey, blobId, header.subarray(1, 1 + SALT_BYTES));
-  if (!equalBytes(commitment, header.subarray(1 + SALT_BYTES))) throw new IntegrityError();
-
-  const decrypt = (index: number, last: boolean, ct: Uint8Array) =>
-    globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: segmentNonce(index, last) }, aesKey, bufferSource(ct)).then(
+  const subtle = globalThis.crypto.subtle;
+  const open = (iv: Uint8Array<ArrayBuffer>, ct: Uint8Array) =>
+    subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, bufferSource(ct)).then(
       (pt) => new Uint8Array(pt),
       () => {
         throw new IntegrityError();
       },
     );
 
-  const FULL = SEGMENT_BYTES + TAG_BYTES;
-  let index = 0;
-  let lastQueued = false;
-  // Plaintext bookkeeping: the first 8 bytes give the file length; bytes after it must be zero padding.
-  let fileLength = -1;
-  let position = 0; // bytes of padded plaintext seen so far
-  const consume = (plain: Uint8Array): Uint8Array | null => {
-    let body = plain;
-    if (position === 0) {
-      if (plain.length < LENGTH_BYTES) throw new IntegrityError();
-      fileLength = readU64(plain, 0);
-      body = plain.subarray(LENGTH_BYTES);
-      position = LENGTH_BYTES;
-    }
-    const dataEnd = LENGTH_BYTES + fileLength;
-    const dataBytes = Math.max(0, Math.min(body.length, dataEnd - position));
-    for (let i = dataBytes; i < body.length; i++) if (body[i] !== 0) throw new IntegrityError();
-    position += body.length;
-    return dataBytes > 0 ? body.subarray(0, dataBytes) : null;
-  };
+  await fill(BLOB_HEADER_BYTES);
+  const header = queue.take(BLOB_HEADER_BYTES);
+  if (header[0] !== BLOB_V1) throw new IntegrityError();
+  const { aesKey, commitment } = await deriveBlobKey(docKey, blobId, header.subarray(1, 1 + SALT_BYTES));
+  if (!equalBytes(commitment, header.subarray(1 + SALT_BYTES, 49))) throw new IntegrityError();
+  const size = readU64(await open(nonce(0, LENGTH_NONCE_FLAG), header.subarray(49)), 0);
 
-  while (!lastQueued) {
-    while (!ended && queue.length <= FULL) await pull();
-    if (queue.length > FULL) {
-      inFlight.add(decrypt(index++, false, queue.take(FULL)));
-    } else {
-      // The input ended: what is left must be the final, flagged segment.
-      if (queue.length <= TAG_BYTES) throw new IntegrityError();
-      inFlight.add(decrypt(index++, true, queue.take(queue.length)));
-      lastQueued = true;
-    }
+  const padded = paddedLength(size);
+  const segments = Math.ceil(padded / SEGMENT_BYTES);
+  let remaining = size; // file bytes still to yield; the rest of each segment must be zero padding
+  const consume = (plain: Uint8Array): Uint8Array | null => {
+    const data = Math.min(remaining, plain.length);
+    for (let i = data; i < plain.length; i++) if (plain[i] !== 0) throw new IntegrityError();
+    remaining -= data;
+    return data > 0 ? plain.subarray(0, data) : null;
+  };
+  for (let i = 0; i < segments; i++) {
+    const ctBytes = Math.min(SEGMENT_BYTES, padded - i * SEGMENT_BYTES) + TAG_BYTES;
+    await fill(ctBytes);
+    inFlight.add(open(nonce(i, i === segments - 1 ? 1 : 0), queue.take(ctBytes)));
     if (inFlight.full) {
       const out = consume(await inFlight.next());
       if (out) yield out;
     }
   }
+  // Nothing may follow the last segment.
+  while (!ended) {
+    const r = await it.next();
+    if (r.done) ended = true;
+    else if (r.value.length > 0) throw new IntegrityError();
+  }
+  if (queue.length > 0) throw new IntegrityError();
   while (inFlight.size > 0) {
     const out = consume(await inFlight.next());
     if (out) yield out;
   }
-  if (fileLength < 0 || position !== padmeLength(LENGTH_BYTES + fileLength, MIN_PADDED)) throw new IntegrityError();
 }
 
 async function collect(pieces: AsyncIterable<Uint8Array>, size?: number): Promise<Uint8Array> {
