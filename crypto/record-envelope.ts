@@ -2,6 +2,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { abytes, concatBytes, equalBytes, readU32, readU64, writeU32, writeU64, zero } from './_bytes.ts';
+import { verifyEd25519 } from './_ed25519.ts';
 import { encodeFields, ID_PATTERN } from './_fields.ts';
 import { deriveKey } from './_kdf.ts';
 import { IntegrityError } from './integrity-error.ts';
@@ -170,19 +171,13 @@ export function parseRecordHeader(sealed: Uint8Array): RecordHeader {
 }
 
 /** What the server can check: the record is well formed and signed by this device key. */
-export function verifyRecordSignature(sealed: Uint8Array, devicePublicKey: Uint8Array): RecordHeader {
-  return verifyParsed(parseRecord(sealed), devicePublicKey).header;
+export async function verifyRecordSignature(sealed: Uint8Array, devicePublicKey: Uint8Array): Promise<RecordHeader> {
+  return (await verifyParsed(parseRecord(sealed), devicePublicKey)).header;
 }
 
-function verifyParsed(parsed: ParsedRecord, devicePublicKey: Uint8Array): ParsedRecord {
+async function verifyParsed(parsed: ParsedRecord, devicePublicKey: Uint8Array): Promise<ParsedRecord> {
   abytes(devicePublicKey, 32, 'device public key');
-  let ok = false;
-  try {
-    ok = ed25519.verify(parsed.signature, signatureMessage(parsed.signed), devicePublicKey, { zip215: false });
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new IntegrityError();
+  if (!(await verifyEd25519(devicePublicKey, signatureMessage(parsed.signed), parsed.signature))) throw new IntegrityError();
   return parsed;
 }
 
@@ -194,12 +189,12 @@ export interface OpenRecordInput {
 }
 
 /** Parse → verify signature → check context → decrypt; all or nothing. */
-export function openRecord(sealed: Uint8Array, { docKey, devicePublicKey, expect }: OpenRecordInput): {
-  header: RecordHeader;
-  body: Uint8Array;
-} {
+export async function openRecord(
+  sealed: Uint8Array,
+  { docKey, devicePublicKey, expect }: OpenRecordInput,
+): Promise<{ header: RecordHeader; body: Uint8Array }> {
   assertKey(docKey, 'document key');
-  const { header, headerBytes, nonce, ciphertext } = verifyParsed(parseRecord(sealed), devicePublicKey);
+  const { header, headerBytes, nonce, ciphertext } = await verifyParsed(parseRecord(sealed), devicePublicKey);
   if (
     header.facilityId !== expect.facilityId ||
     (expect.docId !== undefined && header.docId !== expect.docId) ||
