@@ -44,6 +44,7 @@ export {
 export type { MemberContext, DocumentContext, DeviceContext } from './key-wrap.ts';
 export { derivePatientKey, normalisePatientNumber, PatientNumberError, PATIENT_KEY_LENGTH } from './patient-key.ts';
 export { generateDeviceKeyPair } from './device-key.ts';
+export { deriveMemberHandle, normaliseMemberName, MemberNameError } from './member-handle.ts';
 export type { DeviceKeyPair } from './device-key.ts';
 
 export {

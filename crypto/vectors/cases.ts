@@ -8,6 +8,7 @@ import {
   accountKeysVector,
   blobVector,
   keyWrapVector,
+  memberHandleVector,
   passwordKdfVector,
   patientKeyVector,
   recordVector,
@@ -58,6 +59,11 @@ export const VECTOR_FORMATS: readonly VectorFormat[] = [
     file: 'patient-key.v1.json',
     inputs: () => [{ secret: hex(32), numbers: ['00123', '００１２３', 'a-1 23', 'P-000981', '患者42'] }],
     compute: patientKeyVector as VectorFormat['compute'],
+  },
+  {
+    file: 'member-handle.v1.json',
+    inputs: () => [{ facilityId: 'fac_01J9Z3', names: ['Dr. Sato', '  dr.   SATO ', '佐藤 花子', 'José Núñez'] }],
+    compute: memberHandleVector as VectorFormat['compute'],
   },
   {
     file: 'record.v1.json',

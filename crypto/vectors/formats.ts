@@ -8,6 +8,7 @@ import { addressOf } from '../blob-parts.ts';
 import { wrapDocumentKey, wrapFacilityKey, wrapPatientKeySecret } from '../key-wrap.ts';
 import type { DocumentKey, FacilityKey, KeyEncryptionKey, PatientKeySecret } from '../keys.ts';
 import { signLoginChallenge } from '../login-challenge.ts';
+import { deriveMemberHandle } from '../member-handle.ts';
 import { derivePasswordKey, encodeKdfParams, parseKdfParams } from '../password-kdf.ts';
 import { derivePatientKey } from '../patient-key.ts';
 import type { RandomSource } from '../random.ts';
@@ -65,6 +66,10 @@ export function keyWrapVector(
 
 export function patientKeyVector(input: { secret: string; numbers: string[] }): Vector {
   return { patientKeys: input.numbers.map((n) => derivePatientKey(fromHex(input.secret) as PatientKeySecret, n)) };
+}
+
+export function memberHandleVector(input: { facilityId: string; names: string[] }): Vector {
+  return { handles: input.names.map((n) => deriveMemberHandle(input.facilityId, n)) };
 }
 
 export function recordVector(
