@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bufferSource, fromHex } from './_bytes.ts';
+import { bufferSource, fromHex, toHex } from './_bytes.ts';
 
 /**
  * Ed25519 verification through WebCrypto where the platform has it (Node 20,
@@ -9,6 +9,26 @@ import { bufferSource, fromHex } from './_bytes.ts';
  * and reject non-canonical signatures.
  */
 let support: Promise<boolean> | undefined;
+
+/**
+ * Imported public keys, by their hex: a device's key verifies many records
+ * in a row, and importKey costs about as much as a verify. Bounded, oldest
+ * dropped first.
+ */
+const imported = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED = 1024;
+
+function importPublicKey(publicKey: Uint8Array): Promise<CryptoKey> {
+  const id = toHex(publicKey);
+  let key = imported.get(id);
+  if (!key) {
+    key = globalThis.crypto.subtle.importKey('raw', bufferSource(publicKey.slice()), 'Ed25519', false, ['verify']);
+    if (imported.size >= MAX_IMPORTED) imported.delete(imported.keys().next().value!);
+    imported.set(id, key);
+    key.catch(() => imported.delete(id));
+  }
+  return key;
+}
 
 function webCryptoHasEd25519(): Promise<boolean> {
   // RFC 8032 §7.1 test 1 public key: a valid point any implementation imports.
@@ -24,7 +44,7 @@ export async function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, 
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
     if (await webCryptoHasEd25519()) {
-      const key = await globalThis.crypto.subtle.importKey('raw', bufferSource(publicKey), 'Ed25519', false, ['verify']);
+      const key = await importPublicKey(publicKey);
       return await globalThis.crypto.subtle.verify('Ed25519', key, bufferSource(signature), bufferSource(message));
     }
     return ed25519.verify(signature, message, publicKey, { zip215: false });

@@ -46,6 +46,8 @@ export { derivePatientKey, normalisePatientNumber, PatientNumberError, PATIENT_K
 export { generateDeviceKeyPair } from './device-key.ts';
 export { deriveMemberHandle, normaliseMemberName, MemberNameError } from './member-handle.ts';
 export type { DeviceKeyPair } from './device-key.ts';
+export { generateTransferKeyPair } from './transfer-key.ts';
+export type { TransferKeyPair } from './transfer-key.ts';
 
 export {
   sealRecord,
