@@ -65,6 +65,8 @@ export const SessionResponse = z.strictObject({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 export const CreateMemberRequest = z.strictObject({
+  /** Chosen by the admin's device (random, like server IDs), since the facility key's wrap names it. */
+  memberId: MemberId,
   memberHandle: MemberHandle,
   role: Role,
   kdfParams: KdfParams,

@@ -11,6 +11,11 @@ export function base64Url(maxBytes: number, exactBytes?: number) {
     .max(maxChars)
     .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding')
     .refine((s) => s.length % 4 !== 1, 'is not valid base64url')
+    // Canonical only: the unused low bits of the last character are zero, so
+    // each byte string has exactly one accepted encoding (RFC 4648 §3.5).
+    .refine((s) => (s.length % 4 === 2 ? /[AQgw]$/ : s.length % 4 === 3 ? /[AEIMQUYcgkosw048]$/ : /(?:)/).test(s), {
+      message: 'is not canonical base64url',
+    })
     .refine((s) => exactBytes === undefined || Math.floor((s.length * 3) / 4) === exactBytes, {
       message: `must encode exactly ${exactBytes} bytes`,
     });

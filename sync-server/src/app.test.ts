@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './index.ts';
+import { createTestServer, type TestServer } from './testing/test-server.ts';
 
 const INDEX_HTML = '<!doctype html><title>Kura</title><div id="root"></div>';
 const SW_JS = 'self.addEventListener("fetch", () => {});';
@@ -36,12 +37,19 @@ beforeAll(() => {
   symlinkSync(join(base, 'pwa-evil'), join(pwaDir, 'assets', 'linked-dir'));
 });
 
-afterAll(() => {
+// The file routes need no store, but createApp takes the whole set of deps: borrow a test server's.
+let server: TestServer;
+beforeAll(() => {
+  server = createTestServer();
+});
+
+afterAll(async () => {
+  await server.close();
   rmSync(base, { recursive: true, force: true });
 });
 
 function app() {
-  return createApp({ pwaDir });
+  return createApp({ ...server.deps, pwaDir });
 }
 
 async function expectJsonNotFound(response: Response): Promise<void> {
@@ -166,7 +174,7 @@ describe('createApp: app routes and missing files', () => {
 
   it('finds files built after the app was created', async () => {
     const late = join(base, 'late');
-    const lateApp = createApp({ pwaDir: late });
+    const lateApp = createApp({ ...server.deps, pwaDir: late });
     await expectJsonNotFound(await lateApp.request('/index.html'));
     mkdirSync(late);
     writeFileSync(join(late, 'index.html'), INDEX_HTML);

@@ -1,23 +1,56 @@
 import { Hono } from 'hono';
-import { respondWithError } from './errors.ts';
+import type { AppEnv, ServerDeps } from './deps.ts';
+import { HttpError, respondWithError } from './errors.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { accessLogRoutes } from './routes/access-log.ts';
+import { authRoutes } from './routes/auth.ts';
+import { blobRoutes } from './routes/blobs.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { facilityRoutes } from './routes/facilities.ts';
+import { logRoutes } from './routes/log.ts';
+import { memberRoutes } from './routes/members.ts';
 import { servePwaFiles } from './routes/pwa-files.ts';
+import { publicShareRoutes, shareRoutes } from './routes/shares.ts';
+import { usageRoutes } from './routes/usage.ts';
 
-export interface AppDeps {
-  /** The built PWA (dist/pwa). Read per request; nothing is touched here. */
-  pwaDir: string;
-}
-
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+/** The whole HTTP surface; every dependency is passed in, so nothing happens at import time. */
+export function createApp(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.use(securityHeaders());
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(async (c, next) => {
+    await next();
+    // API answers are per user and often secret-adjacent: never cached by a browser or proxy.
+    c.header('Cache-Control', 'no-store');
+  });
+  api.route('/facilities', facilityRoutes());
+  api.route('/auth', authRoutes());
+  api.route('/members', memberRoutes());
+  api.route('/devices', deviceRoutes());
+  api.route('/log', logRoutes());
+  api.route('/blobs', blobRoutes());
+  api.route('/shares', shareRoutes());
+  api.route('/s', publicShareRoutes());
+  api.route('/usage', usageRoutes());
+  api.route('/access-log', accessLogRoutes());
+  app.route('/api/v1', api);
+  app.all('/api/*', (c) => respondWithError(c, 404, 'not_found', 'No such API route'));
 
   // HEAD is routed to GET handlers by Hono.
   app.get('*', servePwaFiles({ root: deps.pwaDir }));
 
   app.notFound((c) => respondWithError(c, 404, 'not_found', 'Not found'));
   app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+      return respondWithError(c, error.status, error.code, error.message, error.issues);
+    }
     // The detail goes to the operator's log, never to the client.
     console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
     return respondWithError(c, 500, 'internal', 'Internal server error');

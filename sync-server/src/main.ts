@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { openRuntime } from './runtime.ts';
 
 // Finishing in-flight requests should take well under this; past it the
 // process exits anyway, so a stuck client cannot block a restart.
@@ -23,18 +23,21 @@ function main(): void {
     throw error;
   }
 
-  // The store will keep its database and blobs here; made now so a bad path
-  // or missing permission shows at start-up, not on the first upload.
-  mkdirSync(config.dataDir, { recursive: true });
   if (!existsSync(join(pwaDir, 'index.html'))) {
     console.warn(`Kura: the web app is not built (${pwaDir} has no index.html); run \`npm run build\`.`);
   }
 
-  const app = createApp({ pwaDir });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    console.log(`Kura listening on http://${host}:${info.port}`);
+  const runtime = openRuntime({
+    dataDir: config.dataDir,
+    pwaDir,
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
   });
+  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    console.log(`Kura listening on http://${host}:${info.port} (data in ${config.dataDir})`);
+  });
+  server.on('upgrade', (request, socket, head) => runtime.live.handleUpgrade(request, socket, head));
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
@@ -51,7 +54,16 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
-    server.close(() => process.exit(0));
+    runtime.live.close();
+    server.close(() => {
+      runtime.close().then(
+        () => process.exit(0),
+        (e) => {
+          console.error('Kura: closing the store failed:', e);
+          process.exit(1);
+        },
+      );
+    });
     // Idle keep-alive sockets would otherwise hold close() open until they time out.
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   };

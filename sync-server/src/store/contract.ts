@@ -64,7 +64,10 @@ export interface ChallengeRow {
 export interface AccountStore {
   /** Registration step 1: a pending facility with its admin's member ID. */
   createFacility(row: { facilityId: string; memberId: string; createdAt: number; quotaBytes: number }): Promise<void>;
-  /** Registration step 2, once: the admin member and first device; false if already active or unknown. */
+  /**
+   * Registration step 2, once: the admin member and first device; false if
+   * already active, unknown, or admin.memberId is not the one reserved at step 1.
+   */
   activateFacility(input: {
     facilityId: string;
     transferPublicKey: Uint8Array;
@@ -100,8 +103,10 @@ export interface AccountStore {
   /** Deletes and returns the challenge if it exists and has not expired: a nonce is good once. */
   takeChallenge(nonce: Uint8Array, now: number): Promise<ChallengeRow | null>;
 
+  /** Also marks the session's device seen (DeviceRow.lastSeenAt) at createdAt. */
   createSession(row: SessionRow): Promise<void>;
   getSession(tokenHash: Uint8Array): Promise<SessionRow | null>;
+  /** Sets lastUsedAt and the device's lastSeenAt to `at` (neither moves backwards). */
   touchSession(tokenHash: Uint8Array, at: number): Promise<void>;
   deleteSession(tokenHash: Uint8Array): Promise<void>;
   deleteExpired(now: number, idleMs: number): Promise<void>;

@@ -1,0 +1,3 @@
+export type { LiveHub } from './live-hub.ts';
+export { createLiveServer, LIVE_PATH } from './live-server.ts';
+export type { LiveServer, LiveServerOptions } from './live-server.ts';
