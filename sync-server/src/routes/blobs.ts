@@ -89,25 +89,11 @@ export function blobRoutes(): Hono<AppEnv> {
 
     if (c.req.method === 'HEAD') return new Response(null, { status, headers });
 
-    const stream = await deps.blobs.read(address, { start, end });
-    if (!stream) throw notFound();
-    try {
-      await recordAccess(c, reader.facilityId, 'blob.download', reader.who, address);
-    } catch (error) {
-      await stream.cancel();
-      throw error;
-    }
-    // Billed as bytes leave, so a download cut short is billed for what was sent.
-    const meter = deps.meter;
-    const counted = stream.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          meter.count(reader.facilityId, { bytesServed: chunk.length });
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(counted, { status, headers });
+    const bytes = await deps.blobs.read(address, { start, end });
+    if (!bytes) throw notFound();
+    await recordAccess(c, reader.facilityId, 'blob.download', reader.who, address);
+    deps.meter.count(reader.facilityId, { bytesServed: bytes.length });
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   });
 
   return routes;

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fsyncSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import type { BlobStore } from './contract.ts';
 
 // Layout:
@@ -74,14 +73,6 @@ function listParentsToSync(firstCreated: string | undefined, deepest: string): s
   }
 }
 
-function createEmptyStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.close();
-    },
-  });
-}
-
 /** Blob bytes as files in a folder: the embedded default BlobStore. */
 export function openBlobFolder(options: { dir: string }): BlobStore {
   const dir = resolve(options.dir);
@@ -91,6 +82,13 @@ export function openBlobFolder(options: { dir: string }): BlobStore {
   // Made now so a bad path or a missing permission shows at start-up.
   const firstCreated = mkdirSync(tmpDir, { recursive: true });
   for (const parent of listParentsToSync(firstCreated, tmpDir)) syncFolderNow(parent);
+
+  const knownShards = new Set<string>();
+
+  function assertHash(address: string, bytes: Uint8Array): void {
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== address) throw new BlobHashMismatchError(address, actual);
+  }
 
   async function sizeOf(address: string): Promise<number | null> {
     try {
@@ -106,16 +104,19 @@ export function openBlobFolder(options: { dir: string }): BlobStore {
     async put(address, bytes) {
       assertAddress(address);
       if (!(bytes instanceof Uint8Array)) throw new TypeError('Blob bytes must be a Uint8Array');
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== address) throw new BlobHashMismatchError(address, actual);
 
       const target = pathOf(address);
       // Content-addressed: a file under this name holds these bytes (it got
       // there only by a rename after the hash check), so a repeat is a no-op.
-      if ((await sizeOf(address)) !== null) return;
+      if ((await sizeOf(address)) !== null) {
+        assertHash(address, bytes);
+        return;
+      }
 
       const shardDir = dirname(target);
-      const shardCreated = await mkdir(shardDir, { recursive: true });
+      // 256 shard folders at most: made once, then remembered.
+      const shardCreated = knownShards.has(shardDir) ? undefined : await mkdir(shardDir, { recursive: true });
+      knownShards.add(shardDir);
       // A random suffix keeps two concurrent uploads of one blob apart; both
       // renames then put the same bytes in place.
       const part = join(tmpDir, `${address}.${randomBytes(8).toString('hex')}${PART_SUFFIX}`);
@@ -123,7 +124,13 @@ export function openBlobFolder(options: { dir: string }): BlobStore {
       try {
         const handle = await open(part, 'wx');
         try {
-          await handle.writeFile(bytes);
+          // Hash on this thread while the write runs on the I/O pool; the
+          // name is given only after both the hash and the fsync succeeded.
+          const writing = handle.write(bytes, 0, bytes.length, 0);
+          writing.catch(() => undefined);
+          assertHash(address, bytes);
+          const { bytesWritten } = await writing;
+          if (bytesWritten !== bytes.length) await handle.write(bytes, bytesWritten, bytes.length - bytesWritten, bytesWritten);
           // The bytes reach the disk before the name does: otherwise a crash
           // after the rename could leave a whole-looking file of zeros.
           await handle.sync();
@@ -154,7 +161,6 @@ export function openBlobFolder(options: { dir: string }): BlobStore {
         if (isMissing(error)) return null;
         throw error;
       }
-      let streaming = false;
       try {
         const { size } = await handle.stat();
         const start = range?.start ?? 0;
@@ -162,14 +168,15 @@ export function openBlobFolder(options: { dir: string }): BlobStore {
         if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end || end > size) {
           throw new RangeError(`Range [${start}, ${end}) is not within blob ${address} of ${size} bytes`);
         }
-        if (start === end) return createEmptyStream();
-        // Node's end is inclusive; the contract's is exclusive. The stream
-        // closes the handle when it ends, fails or is cancelled.
-        const stream = handle.createReadStream({ start, end: end - 1 });
-        streaming = true;
-        return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+        const out = new Uint8Array(end - start);
+        for (let at = 0; at < out.length; ) {
+          const { bytesRead } = await handle.read(out, at, out.length - at, start + at);
+          if (bytesRead === 0) throw new Error(`blob ${address} ended early`);
+          at += bytesRead;
+        }
+        return out;
       } finally {
-        if (!streaming) await handle.close();
+        await handle.close();
       }
     },
 

@@ -1,0 +1,61 @@
+// Runs a page in Debian's Chromium started directly, without Playwright or
+// DevTools attached (which slow network-heavy pages many times over), and
+// returns what the page POSTs to /result.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { CHROMIUM_ARGS } from './browser.ts';
+
+export async function runPageDirect(entry: string, fragment: string, timeoutMs = 120_000): Promise<Record<string, number>> {
+  const script = (await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022' }))
+    .outputFiles[0]!.text;
+  let deliver!: (body: string) => void;
+  const result = new Promise<string>((resolve) => (deliver = resolve));
+  const server = createServer((req, res) => {
+    if (req.url === '/page.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    if (req.url === '/result') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        res.writeHead(204).end();
+        deliver(body);
+      });
+      return;
+    }
+    if (req.url === '/sink') {
+      // The bare baseline: read the body, drop it.
+      req.on('data', () => undefined);
+      req.on('end', () => res.writeHead(201).end());
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const profile = mkdtempSync(join(tmpdir(), 'kura-chromium-'));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/#${fragment}`;
+  // --disable-web-security: the page calls the Kura server on another port
+  // without CORS, which the server rightly does not offer; this browser
+  // profile is thrown away after the run.
+  const chromium = spawn(
+    process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ['--headless=new', ...CHROMIUM_ARGS, '--disable-web-security', `--user-data-dir=${profile}`, url],
+    { stdio: 'ignore' },
+  );
+  try {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('browser page timed out')), timeoutMs).unref());
+    const body = JSON.parse(await Promise.race([result, timeout])) as Record<string, number> & { error?: string };
+    if (body.error) throw new Error(`browser page failed: ${body.error}`);
+    return body;
+  } finally {
+    const exited = new Promise((resolve) => (chromium.exitCode !== null ? resolve(null) : chromium.once('exit', resolve)));
+    chromium.kill('SIGKILL');
+    await exited;
+    server.close();
+    // Chromium's helper processes may still be letting go of the profile.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+}

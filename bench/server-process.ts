@@ -1,0 +1,50 @@
+// Starts the real server (sync-server/src/main.ts) in its own process on a
+// temp data folder, as `npm start` would, for benchmarks that measure it
+// from outside.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServerProcess {
+  baseUrl: string;
+  child: ChildProcess;
+  dataDir: string;
+  /** Resident memory of the server process, from /proc. */
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const root = new URL('..', import.meta.url).pathname;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kura-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KURA_DATA_DIR: dataDir, KURA_REQUESTS_PER_MINUTE: '1000000', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      output += d;
+      const m = /listening on (http:\/\/[^ ]+)/.exec(output);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+  return {
+    baseUrl,
+    child,
+    dataDir,
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
