@@ -43,7 +43,8 @@ export async function runPageDirect(entry: string, fragment: string, timeoutMs =
   const chromium = spawn(
     process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     ['--headless=new', ...CHROMIUM_ARGS, '--disable-web-security', `--user-data-dir=${profile}`, url],
-    { stdio: 'ignore' },
+    // Its own process group, so the renderer and zygote processes end with it.
+    { stdio: 'ignore', detached: true },
   );
   try {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('browser page timed out')), timeoutMs).unref());
@@ -52,10 +53,13 @@ export async function runPageDirect(entry: string, fragment: string, timeoutMs =
     return body;
   } finally {
     const exited = new Promise((resolve) => (chromium.exitCode !== null ? resolve(null) : chromium.once('exit', resolve)));
-    chromium.kill('SIGKILL');
+    try {
+      process.kill(-chromium.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
     await exited;
     server.close();
-    // Chromium's helper processes may still be letting go of the profile.
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }

@@ -38,6 +38,13 @@ function main(): void {
     console.log(`Kura listening on http://${host}:${info.port} (data in ${config.dataDir})`);
   });
   server.on('upgrade', (request, socket, head) => runtime.live.handleUpgrade(request, socket, head));
+  // Node closes idle keep-alive connections after 5 s; a client (or a load
+  // balancer, typically 60 s) that reuses one just as it closes gets a reset.
+  // Outlast them; headersTimeout must exceed keepAliveTimeout.
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

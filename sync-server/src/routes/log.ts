@@ -1,12 +1,5 @@
 import { Hono } from 'hono';
-import {
-  fromBase64Url,
-  hashRecord,
-  IntegrityError,
-  parseRecordHeader,
-  toBase64Url,
-  verifyRecordSignature,
-} from '../../../crypto/index.ts';
+import { hashRecord, IntegrityError, parseRecordHeader, verifyRecordSignature } from '../../../crypto/index.ts';
 import { MAX_PUSH_RECORDS, MAX_RECORD_BYTES, PullQuery, PushRequest } from '../../../protocol/index.ts';
 import { recordAccess } from '../access.ts';
 import type { AppEnv } from '../deps.ts';
@@ -35,7 +28,8 @@ export function logRoutes(): Hono<AppEnv> {
 
     const records = await Promise.all(
       body.records.map(async (text, index): Promise<RecordToAppend> => {
-        const bytes = fromBase64Url(text);
+        // Node's decoder is lenient, but the schema has already admitted only canonical base64url.
+        const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
         let header;
         try {
           header = parseRecordHeader(bytes);
@@ -110,7 +104,8 @@ export function logRoutes(): Hono<AppEnv> {
       await recordAccess(c, facilityId, 'log.pull', { memberId, deviceId }, subject);
     }
     return c.json({
-      records: page.map((r) => ({ seq: r.seq, record: toBase64Url(r.bytes) })),
+      // Node's native encoder: several times faster than a JavaScript one on a page of records.
+      records: page.map((r) => ({ seq: r.seq, record: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString('base64url') })),
       head,
       more: rows.length > query.limit,
     });
