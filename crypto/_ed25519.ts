@@ -52,3 +52,18 @@ export async function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, 
     return false; // a malformed key or signature
   }
 }
+
+/**
+ * Synchronous check for the rare, latency-bound signatures (a login or a
+ * share open): noble, strict RFC 8032 (no ZIP-215 leniency), false for any
+ * malformed input.
+ */
+export function verifyEd25519Now(publicKey: Uint8Array, message: Uint8Array, signature: unknown): boolean {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
+  try {
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}

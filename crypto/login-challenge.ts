@@ -1,4 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { verifyEd25519Now } from './_ed25519.ts';
 import { abytes } from './_bytes.ts';
 import { assertId, encodeFields } from './_fields.ts';
 
@@ -26,11 +27,5 @@ export function signLoginChallenge(loginSecretKey: Uint8Array, challenge: LoginC
 }
 
 export function verifyLoginChallenge(publicKey: Uint8Array, challenge: LoginChallenge, signature: Uint8Array): boolean {
-  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
-  try {
-    return ed25519.verify(signature, challengeMessage(challenge), publicKey, { zip215: false });
-  } catch {
-    return false;
-  }
+  return verifyEd25519Now(publicKey, challengeMessage(challenge), signature);
 }

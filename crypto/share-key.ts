@@ -1,5 +1,6 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { verifyEd25519Now } from './_ed25519.ts';
 import { abytes, concatBytes, fromBase64Url, toBase64Url, utf8, zero } from './_bytes.ts';
 import { assertId, encodeFields, ID_PATTERN } from './_fields.ts';
 import { deriveKey } from './_kdf.ts';
@@ -118,13 +119,7 @@ export function signShareChallenge(verifier: ShareVerifier, challenge: ShareChal
 }
 
 export function verifyShareChallenge(publicKey: Uint8Array, challenge: ShareChallenge, signature: Uint8Array): boolean {
-  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
-  try {
-    return ed25519.verify(signature, challengeMessage(challenge), publicKey, { zip215: false });
-  } catch {
-    return false;
-  }
+  return verifyEd25519Now(publicKey, challengeMessage(challenge), signature);
 }
 
 function bundleKey(shareKey: ShareKey): Uint8Array {

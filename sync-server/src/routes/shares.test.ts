@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  addressOf,
   createKdfParams,
   deriveShareKey,
   deriveShareVerifier,
   encodeKdfParams,
-  encryptBlob,
   fromBase64Url,
-  generateDocumentKey,
   generateLinkSecret,
   openShareBundle,
   parseKdfParams,
@@ -25,6 +22,7 @@ import {
   type MemberSession,
   type TestFacility,
   type TestServer,
+  uploadPart,
 } from '../testing/test-server.ts';
 import { nextFailureState, SHARE_FAILURE_WINDOW_MS } from './shares.ts';
 
@@ -51,16 +49,10 @@ function newShareId(): string {
   return `shr_${toBase64Url(systemRandom(16)).slice(0, 22)}`;
 }
 
-async function uploadPart(token: string): Promise<string> {
-  const ciphertext = await encryptBlob(generateDocumentKey(), 'photo-1', systemRandom(1500));
-  const address = await addressOf(ciphertext);
-  const res = await server.call('PUT', `/api/v1/blobs/${address}`, {
-    token,
-    body: ciphertext as Uint8Array<ArrayBuffer>,
-    headers: { 'Content-Type': 'application/octet-stream' },
-  });
-  expect(res.status).toBe(201);
-  return address;
+async function uploadOne(token: string): Promise<string> {
+  const part = await uploadPart(server, token);
+  expect(part.status).toBe(201);
+  return part.address;
 }
 
 /** What the clinician's browser sends, and what the patient's link + passphrase hold. */
@@ -116,7 +108,7 @@ async function accessActions(facilityId = facility.facilityId) {
 
 describe('POST /api/v1/shares', () => {
   it('creates a share of blobs the facility holds, logged as share.create', async () => {
-    const address = await uploadPart(admin.token);
+    const address = await uploadOne(admin.token);
     const clinician = await addMember(server, facility, 'clinician');
     const share = await createShare([address], { token: clinician.token, maxOpens: 3 });
     const row = await server.deps.meta.getShare(share.shareId);
@@ -126,9 +118,9 @@ describe('POST /api/v1/shares', () => {
   });
 
   it('refuses blobs the facility does not hold, naming the first', async () => {
-    const ours = await uploadPart(admin.token);
+    const ours = await uploadOne(admin.token);
     const other = await registerFacility(server, { name: 'Other Admin' });
-    const theirs = await uploadPart(other.admin.token);
+    const theirs = await uploadOne(other.admin.token);
     const { request } = await prepareShare([ours, theirs]);
     const res = await server.call('POST', '/api/v1/shares', { token: admin.token, json: request });
     expect(res.status).toBe(400);
@@ -223,7 +215,7 @@ describe('POST /api/v1/shares', () => {
 
 describe('GET /api/v1/shares and revoke', () => {
   it('lists the facility’s own shares with their counters', async () => {
-    const address = await uploadPart(admin.token);
+    const address = await uploadOne(admin.token);
     const share = await createShare([address], { maxOpens: 2 });
     const other = await registerFacility(server, { name: 'Other Admin' });
     await createShare([], { token: other.admin.token });
@@ -271,7 +263,7 @@ describe('GET /api/v1/shares and revoke', () => {
 
 describe('the patient’s side: /api/v1/s/:shareId', () => {
   it('hands out a challenge without counting an open; a verified open counts and returns the bundle', async () => {
-    const address = await uploadPart(admin.token);
+    const address = await uploadOne(admin.token);
     const share = await createShare([address], { maxOpens: 1 });
     for (let i = 0; i < 3; i++) {
       const challenge = await server.call('GET', `/api/v1/s/${share.shareId}`);

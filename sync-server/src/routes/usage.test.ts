@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addressOf, encryptBlob, generateDocumentKey, systemRandom } from '../../../crypto/index.ts';
 import { UsageResponse } from '../../../protocol/index.ts';
-import { addMember, createTestServer, login, registerFacility, type TestFacility, type TestServer } from '../testing/test-server.ts';
+import { addMember, createTestServer, login, registerFacility, type TestFacility, type TestServer, uploadPart } from '../testing/test-server.ts';
 
 let server: TestServer;
 let facility: TestFacility;
@@ -16,15 +15,9 @@ afterEach(async () => {
 });
 
 async function upload(token: string): Promise<{ address: string; size: number }> {
-  const ciphertext = await encryptBlob(generateDocumentKey(), 'scan-1', systemRandom(4000));
-  const address = await addressOf(ciphertext);
-  const res = await server.call('PUT', `/api/v1/blobs/${address}`, {
-    token,
-    body: ciphertext as Uint8Array<ArrayBuffer>,
-    headers: { 'Content-Type': 'application/octet-stream' },
-  });
-  expect(res.status).toBe(201);
-  return { address, size: ciphertext.length };
+  const part = await uploadPart(server, token, 4000);
+  expect(part.status).toBe(201);
+  return part;
 }
 
 describe('GET /api/v1/usage', () => {

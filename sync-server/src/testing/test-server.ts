@@ -4,7 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  addressOf,
   createKdfParams,
+  encryptBlob,
+  generateDocumentKey,
   deriveAccountKeys,
   deriveMemberHandle,
   encodeKdfParams,
@@ -68,23 +71,8 @@ export function createTestServer(options: { limits?: Partial<ServerLimits>; data
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-      let body = opts.body;
-      if (opts.json !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(opts.json);
-      }
       const env = { incoming: { socket: { remoteAddress: opts.address ?? '127.0.0.1' } } };
-      const res = await runtime.app.request(path, { method, headers, body }, env);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // not JSON: leave the text
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
+      return readResponse(await runtime.app.request(path, buildRequest(method, opts), env));
     },
   };
 }
@@ -96,25 +84,51 @@ export type Caller = Pick<TestServer, 'call'>;
 export function createHttpCaller(baseUrl: string): Caller {
   return {
     async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-      let body = opts.body;
-      if (opts.json !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(opts.json);
-      }
       // Bounded, so a request to a server that died hangs no test.
-      const res = await fetch(new URL(path, baseUrl), { method, headers, body, signal: AbortSignal.timeout(20_000) });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // not JSON: leave the text
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
+      const init = { ...buildRequest(method, opts), signal: AbortSignal.timeout(20_000) };
+      return readResponse(await fetch(new URL(path, baseUrl), init));
     },
   };
+}
+
+type CallOptions = NonNullable<Parameters<TestServer['call']>[2]>;
+
+function buildRequest(method: string, opts: CallOptions): RequestInit {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  }
+  return { method, headers, body };
+}
+
+async function readResponse(res: Response): Promise<{ status: number; body: any; headers: Headers }> {
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: leave the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Encrypts `plaintextBytes` of random bytes as a blob and uploads it as one part. */
+export async function uploadPart(
+  server: Caller,
+  token: string,
+  plaintextBytes = 1500,
+): Promise<{ address: string; size: number; status: number }> {
+  const ciphertext = await encryptBlob(generateDocumentKey(), 'test-blob', systemRandom(plaintextBytes));
+  const address = await addressOf(ciphertext);
+  const res = await server.call('PUT', `/api/v1/blobs/${address}`, {
+    token,
+    body: ciphertext as Uint8Array<ArrayBuffer>,
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
+  return { address, size: ciphertext.length, status: res.status };
 }
 
 export function authHeader(token: string): Record<string, string> {
