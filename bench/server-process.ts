@@ -15,10 +15,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  /** Extra environment variables for the server. */
+  env?: Record<string, string>;
+  /**
+   * Extra Node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (NODE_OPTIONS refuses
+   * --cpu-prof); the profile is written when the server exits cleanly, which SIGTERM (stop()) does.
+   */
+  execArgv?: string[];
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const { env = {}, execArgv = [] } = options;
   const root = new URL('..', import.meta.url).pathname;
   const dataDir = mkdtempSync(join(tmpdir(), 'kura-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+  const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', 'sync-server/src/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KURA_DATA_DIR: dataDir, KURA_REQUESTS_PER_MINUTE: '1000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

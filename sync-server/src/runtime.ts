@@ -83,6 +83,7 @@ export function openRuntime(options: RuntimeOptions): Runtime {
   const maintain = async () => {
     const t = now();
     await meter.flush();
+    await meta.flushAccess();
     await meta.deleteExpired(t, deps.limits.sessionIdleMs);
     throttle.sweep(24 * 3600_000);
     await blobs.collectOrphans(t - ORPHAN_AGE_MS);

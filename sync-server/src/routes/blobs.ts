@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { fromBase64Url, PART_BYTES } from '../../../crypto/index.ts';
 import { BlobAddress } from '../../../protocol/index.ts';
-import { recordAccess } from '../access.ts';
+import { recordReadAccess } from '../access.ts';
 import type { AppEnv } from '../deps.ts';
 import { HttpError } from '../errors.ts';
 import { readBytes, readParam } from '../middleware/read-body.ts';
@@ -63,16 +63,29 @@ export function blobRoutes(): Hono<AppEnv> {
   });
 
   // Hono answers HEAD with this GET handler and drops the body; c.req.method
-  // still says HEAD, so HEAD opens no stream, logs nothing and bills nothing.
+  // still says HEAD, so HEAD opens no file, logs nothing and bills nothing.
   routes.get('/:address', async (c) => {
     const deps = c.var.deps;
     const address = readParam(c, 'address', BlobAddress);
     const reader = await authoriseRead(c, address);
     deps.meter.count(reader.facilityId, { requests: 1 });
 
-    const size = await deps.blobs.size(address);
-    if (size === null) throw notFound();
-    const range = parseRange(c.req.header('Range'), size);
+    const rangeHeader = c.req.header('Range');
+    let size: number;
+    let range: { start: number; end: number } | undefined;
+    let bytes: Uint8Array | null = null;
+    if (c.req.method === 'GET' && rangeHeader === undefined) {
+      // The whole part, the common case: one open of the file gives its size
+      // and its bytes, without a stat of its own first.
+      bytes = await deps.blobs.read(address);
+      if (!bytes) throw notFound();
+      size = bytes.length;
+    } else {
+      const found = await deps.blobs.size(address);
+      if (found === null) throw notFound();
+      size = found;
+      range = parseRange(rangeHeader, size);
+    }
 
     const status = range ? 206 : 200;
     const start = range?.start ?? 0;
@@ -89,10 +102,11 @@ export function blobRoutes(): Hono<AppEnv> {
 
     if (c.req.method === 'HEAD') return new Response(null, { status, headers });
 
-    const bytes = await deps.blobs.read(address, { start, end });
+    bytes ??= await deps.blobs.read(address, { start, end });
     if (!bytes) throw notFound();
-    await recordAccess(c, reader.facilityId, 'blob.download', reader.who, address);
+    recordReadAccess(c, reader.facilityId, 'blob.download', reader.who, address);
     deps.meter.count(reader.facilityId, { bytesServed: bytes.length });
+    // Bytes, not a stream: @hono/node-server writes them to the socket as they are.
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromBase64Url, openRecord, toBase64Url } from '../../../crypto/index.ts';
+import { PullResponse } from '../../../protocol/index.ts';
 import { createDeviceWriter } from '../testing/device-writer.ts';
 import { addMember, createTestServer, registerFacility, type TestFacility, type TestServer } from '../testing/test-server.ts';
 
@@ -35,6 +36,20 @@ describe('the log', () => {
       expect: { facilityId: facility.facilityId },
     });
     expect(new TextDecoder().decode(first.body)).toBe('{"n":0}');
+  });
+
+  it('answers a pull as the protocol’s PullResponse, empty pages too', async () => {
+    const empty = await server.call('GET', '/api/v1/log?after=0', { token: facility.admin.token });
+    expect(empty.headers.get('Content-Type')).toMatch(/^application\/json/);
+    expect(PullResponse.parse(empty.body)).toEqual({ records: [], head: 0, more: false });
+
+    const w = createDeviceWriter(facility.admin);
+    const records = Array.from({ length: 3 }, (_, i) => w.seal(`{"n":${i}}`));
+    await push(facility.admin.token, records);
+    const one = await server.call('GET', '/api/v1/log?after=1&limit=1', { token: facility.admin.token });
+    expect(PullResponse.parse(one.body)).toEqual({ records: [{ seq: 2, record: records[1] }], head: 3, more: true });
+    const rest = await server.call('GET', '/api/v1/log?after=1', { token: facility.admin.token });
+    expect(PullResponse.parse(rest.body)).toEqual({ records: [{ seq: 2, record: records[1] }, { seq: 3, record: records[2] }], head: 3, more: false });
   });
 
   it('is idempotent: the same batch pushed twice is stored once', async () => {

@@ -756,6 +756,33 @@ export function describeMetaStoreContract(name: string, makeStore: Factory<MetaS
         expect(new Set(ids).size).toBe(5);
         expect((await store.listAccess(other.facilityId, { limit: 10 })).entries).toHaveLength(5);
       });
+
+      it('writes queued read entries before a durable append and before any listing, in order of events', async () => {
+        const f = await createActiveFacility(store);
+        const entry = (i: number, action: string) => ({
+          facilityId: f.facilityId,
+          at: T0 + i,
+          action,
+          memberId: f.memberId,
+          deviceId: f.deviceId,
+          subject: `subject-${i}`,
+          address: '192.0.2.7',
+        });
+        store.queueAccess(entry(1, 'log.pull'));
+        store.queueAccess(entry(2, 'blob.download'));
+        await store.appendAccess(entry(3, 'device.revoke'));
+        store.queueAccess(entry(4, 'blob.download'));
+        // Listed at once: the listing writes what is queued first.
+        const { entries } = await store.listAccess(f.facilityId, { limit: 10 });
+        expect(entries.map(({ id: _id, ...e }) => e)).toEqual([entry(4, 'blob.download'), entry(3, 'device.revoke'), entry(2, 'blob.download'), entry(1, 'log.pull')]);
+        const ids = entries.map((e) => e.id);
+        expect(ids).toEqual([...ids].sort((x, y) => y - x));
+
+        store.queueAccess(entry(5, 'log.pull'));
+        await store.flushAccess();
+        await store.flushAccess(); // nothing left: a no-op
+        expect((await store.listAccess(f.facilityId, { limit: 10 })).entries.map((e) => e.at)).toEqual([5, 4, 3, 2, 1].map((i) => T0 + i));
+      });
     });
   });
 }

@@ -218,9 +218,37 @@ export interface AccessEntryRow {
 }
 
 export interface AccessLogStore {
+  /**
+   * Appends durably (fsync'd when it resolves). Entries queued with
+   * queueAccess are written first, in the same transaction, so entry ids
+   * follow the order of events.
+   */
   appendAccess(entry: AccessEntryRow): Promise<void>;
-  /** Newest first, entries older than `before` (an opaque cursor: the row id), at most `limit`. */
+  /**
+   * Queues an entry for a read (log.pull, blob.download) to be written with
+   * others in one transaction: with the next appendAccess, flushAccess or
+   * listAccess, when a batch fills, within a second by a timer, and on
+   * close. Not durable when it returns: a crash loses at most the queued
+   * entries (see access-queue.ts for why reads, and only reads, are logged
+   * this way). Throws when too many entries wait because writing fails, so
+   * a read is refused rather than served unlogged.
+   */
+  queueAccess(entry: AccessEntryRow): void;
+  /** Writes the queued entries (durably) now. */
+  flushAccess(): Promise<void>;
+  /**
+   * Newest first, entries older than `before` (an opaque cursor: the row
+   * id), at most `limit`. Queued entries are written first, so a listing
+   * never misses a read that was already served.
+   */
   listAccess(facilityId: string, options: { before?: number; limit: number }): Promise<{ entries: (AccessEntryRow & { id: number })[] }>;
+}
+
+/** What an adapter implements itself; access-queue.ts adds the queue on top, the same for every adapter. */
+export interface AccessLogWriter {
+  /** Appends the entries in order, atomically, in one durable transaction (one fsync). */
+  appendAccessEntries(entries: readonly AccessEntryRow[]): Promise<void>;
+  listAccess: AccessLogStore['listAccess'];
 }
 
 /** Everything but blob bytes: one database. */
@@ -232,7 +260,8 @@ export interface MetaStore extends AccountStore, LogStore, BlobRefStore, ShareSt
 export interface BlobStore {
   /**
    * Stores `bytes` under `address` after checking SHA-256(bytes) = address;
-   * durable before it resolves (temp file, fsync, rename, fsync folder).
+   * durable before it resolves (temp file written with O_DSYNC or fsynced,
+   * rename, fsync folder).
    * Storing an address already present is a no-op.
    */
   put(address: string, bytes: Uint8Array): Promise<void>;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AccessEntryRow, AccessLogStore } from '../contract.ts';
+import type { AccessEntryRow, AccessLogWriter } from '../contract.ts';
 
 interface AccessColumns {
   id: number;
@@ -12,8 +12,8 @@ interface AccessColumns {
   address: string | null;
 }
 
-/** The facility's own record of who did what, newest first. */
-export function createAccessLogStore(db: Database.Database): AccessLogStore {
+/** The facility's own record of who did what, newest first; access-queue.ts adds the queue of read entries. */
+export function createAccessLogStore(db: Database.Database): AccessLogWriter {
   const insertEntry = db.prepare<[AccessEntryRow]>(`
     INSERT INTO access_log (facility_id, at, action, member_id, device_id, subject, address)
     VALUES (@facilityId, @at, @action, @memberId, @deviceId, @subject, @address)
@@ -37,9 +37,14 @@ export function createAccessLogStore(db: Database.Database): AccessLogStore {
     LIMIT @limit
   `);
 
+  // IMMEDIATE, like every write here: one transaction, so one WAL fsync, for the whole batch.
+  const appendEntries = db.transaction((entries: readonly AccessEntryRow[]) => {
+    for (const entry of entries) insertEntry.run(entry);
+  });
+
   return {
-    async appendAccess(entry) {
-      insertEntry.run(entry);
+    async appendAccessEntries(entries) {
+      appendEntries.immediate(entries);
     },
     async listAccess(facilityId, options) {
       const { before, limit } = options;

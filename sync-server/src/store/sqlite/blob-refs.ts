@@ -13,8 +13,9 @@ export function createBlobRefStore(db: Database.Database): BlobRefStore {
   const selectRef = db.prepare<[string, string], { found: 1 }>(`
     SELECT 1 AS found FROM blob_refs WHERE facility_id = ? AND address = ?
   `);
-  const sumSizes = db.prepare<[string], { total: number }>(`
-    SELECT COALESCE(SUM(size), 0) AS total FROM blob_refs WHERE facility_id = ?
+  // Kept by triggers on blob_refs (schema.ts, migration 2): one row, not a sum over every reference.
+  const selectStored = db.prepare<[string], { bytes_stored: number }>(`
+    SELECT bytes_stored FROM facility_storage WHERE facility_id = ?
   `);
 
   return {
@@ -25,7 +26,7 @@ export function createBlobRefStore(db: Database.Database): BlobRefStore {
       return selectRef.get(facilityId, address) !== undefined;
     },
     async bytesStored(facilityId) {
-      return sumSizes.get(facilityId)?.total ?? 0;
+      return selectStored.get(facilityId)?.bytes_stored ?? 0;
     },
   };
 }

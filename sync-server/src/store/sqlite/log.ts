@@ -69,11 +69,13 @@ export function createLogStore(db: Database.Database): LogStore {
   // One transaction for the whole batch: one WAL fsync however many records
   // (group commit), and a refused record rolls back the records before it.
   // Reads inside see the batch's own writes, so a record repeated within the
-  // batch is a duplicate and a device's chain head advances record by record.
+  // batch is a duplicate. Each device's chain head is read once and written
+  // back once per batch, advancing record by record in between.
   const appendBatch = db.transaction((facilityId: string, records: RecordToAppend[], at: number) => {
     const results: { status: 'stored' | 'duplicate'; seq: number }[] = [];
     const head = selectHead.get(facilityId)?.head ?? 0;
     let seq = head;
+    const chains = new Map<string, { deviceSeq: number; hash: Uint8Array | null; advanced: boolean }>();
     records.forEach((record, index) => {
       const existing = selectByRecordId.get(facilityId, record.recordId);
       if (existing !== undefined) {
@@ -82,11 +84,16 @@ export function createLogStore(db: Database.Database): LogStore {
         return;
       }
 
-      const chain = selectChainHead.get(facilityId, record.deviceId);
-      // An unknown device has no chain to continue, hence no expected seq.
-      if (chain === undefined) throw new RefusedBatchError({ ok: false, index, reason: 'chain_broken' });
-      const expectedSeq = chain.last_device_seq + 1;
-      const expectedPrevHash = chain.last_device_seq === 0 ? NO_PREVIOUS_HASH : chain.last_record_hash;
+      let chain = chains.get(record.deviceId);
+      if (chain === undefined) {
+        const row = selectChainHead.get(facilityId, record.deviceId);
+        // An unknown device has no chain to continue, hence no expected seq.
+        if (row === undefined) throw new RefusedBatchError({ ok: false, index, reason: 'chain_broken' });
+        chain = { deviceSeq: row.last_device_seq, hash: row.last_record_hash, advanced: false };
+        chains.set(record.deviceId, chain);
+      }
+      const expectedSeq = chain.deviceSeq + 1;
+      const expectedPrevHash = chain.deviceSeq === 0 ? NO_PREVIOUS_HASH : chain.hash;
       // A gap (deviceSeq too high), a replay (too low) or a fork (right seq,
       // other predecessor) all mean records were withheld or rewritten.
       if (
@@ -111,9 +118,14 @@ export function createLogStore(db: Database.Database): LogStore {
         hash: record.hash,
         at,
       });
-      updateChainHead.run({ facilityId, deviceId: record.deviceId, deviceSeq: record.deviceSeq, hash: record.hash });
+      chain.deviceSeq = record.deviceSeq;
+      chain.hash = record.hash;
+      chain.advanced = true;
       results.push({ status: 'stored', seq });
     });
+    for (const [deviceId, chain] of chains) {
+      if (chain.advanced) updateChainHead.run({ facilityId, deviceId, deviceSeq: chain.deviceSeq, hash: chain.hash! });
+    }
     if (seq !== head) upsertHead.run(facilityId, seq);
     return results;
   });

@@ -1,3 +1,4 @@
+import { withAccessQueue, type AccessQueueOptions } from '../access-queue.ts';
 import type { MetaStore } from '../contract.ts';
 import { createAccessLogStore } from './access-log.ts';
 import { createAccountStore } from './accounts.ts';
@@ -15,10 +16,10 @@ import { createUsageStore } from './usage.ts';
  * concurrency the contract asks for comes free); transactions are still
  * IMMEDIATE so another process sharing the file cannot interleave.
  */
-export function openSqliteStore(options: { path: string }): MetaStore {
+export function openSqliteStore(options: { path: string; accessQueue?: AccessQueueOptions }): MetaStore {
   const db = openDatabase(options.path);
   // Each part prepares its statements here, once, not per call.
-  return {
+  const parts = {
     ...createAccountStore(db),
     ...createLogStore(db),
     ...createBlobRefStore(db),
@@ -30,4 +31,6 @@ export function openSqliteStore(options: { path: string }): MetaStore {
       if (db.open) db.close();
     },
   };
+  // Read entries of the access log are queued and written in batches (access-queue.ts).
+  return withAccessQueue(parts, options.accessQueue);
 }

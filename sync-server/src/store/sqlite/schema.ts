@@ -169,6 +169,29 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX access_log_by_facility ON access_log (facility_id, id);
   `,
+
+  /* 2: bytes stored per facility, kept as blob references come and go */ `
+  -- The quota check of every upload read SUM(size) over the facility's blob
+  -- references: 2.5 ms per upload at 50,000 parts (50 GiB), growing with the
+  -- archive. Triggers keep the total in the statement that changes a
+  -- reference, so it can not drift from the references.
+  CREATE TABLE facility_storage (
+    facility_id   TEXT PRIMARY KEY REFERENCES facilities (facility_id),
+    bytes_stored  INTEGER NOT NULL CHECK (bytes_stored >= 0)
+  ) STRICT, WITHOUT ROWID;
+
+  INSERT INTO facility_storage (facility_id, bytes_stored)
+  SELECT facility_id, SUM(size) FROM blob_refs GROUP BY facility_id;
+
+  CREATE TRIGGER blob_refs_add_storage AFTER INSERT ON blob_refs BEGIN
+    INSERT INTO facility_storage (facility_id, bytes_stored) VALUES (NEW.facility_id, NEW.size)
+    ON CONFLICT (facility_id) DO UPDATE SET bytes_stored = bytes_stored + excluded.bytes_stored;
+  END;
+
+  CREATE TRIGGER blob_refs_remove_storage AFTER DELETE ON blob_refs BEGIN
+    UPDATE facility_storage SET bytes_stored = bytes_stored - OLD.size WHERE facility_id = OLD.facility_id;
+  END;
+  `,
 ];
 
 /** The schema version this code writes: the number of migrations. */

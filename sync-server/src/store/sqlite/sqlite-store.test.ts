@@ -68,6 +68,105 @@ describe('SQLite store', () => {
     }
   });
 
+  describe('queued access-log entries', () => {
+    const entry = (i: number) => ({
+      facilityId: 'fac',
+      at: i,
+      action: 'blob.download',
+      memberId: 'mem',
+      deviceId: 'dev',
+      subject: `part-${i}`,
+      address: '192.0.2.1',
+    });
+    // What is on disk, through a connection of its own: listAccess would write the queue first.
+    const countOnDisk = (path: string): number => {
+      const raw = new Database(path, { readonly: true });
+      try {
+        return raw.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM access_log').get()!.n;
+      } finally {
+        raw.close();
+      }
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('are written by a timer, within flushMs, with no other call', async () => {
+      const path = join(makeFolder(), 'kura.sqlite');
+      const store = openSqliteStore({ path, accessQueue: { flushMs: 30 } });
+      try {
+        store.queueAccess(entry(1));
+        store.queueAccess(entry(2));
+        expect(countOnDisk(path)).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(countOnDisk(path)).toBe(2);
+        // The timer is armed again by the next entry.
+        store.queueAccess(entry(3));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(countOnDisk(path)).toBe(3);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('are written at once when a batch fills', async () => {
+      const path = join(makeFolder(), 'kura.sqlite');
+      const store = openSqliteStore({ path, accessQueue: { flushMs: 60_000, maxBatch: 3 } });
+      try {
+        store.queueAccess(entry(1));
+        store.queueAccess(entry(2));
+        await tick();
+        expect(countOnDisk(path)).toBe(0);
+        store.queueAccess(entry(3));
+        await tick();
+        expect(countOnDisk(path)).toBe(3);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('are written on close, and survive a reopen', async () => {
+      const path = join(makeFolder(), 'kura.sqlite');
+      const first = openSqliteStore({ path, accessQueue: { flushMs: 60_000 } });
+      first.queueAccess(entry(1));
+      first.queueAccess(entry(2));
+      await first.close();
+      expect(() => first.queueAccess(entry(3))).toThrow(/closed/);
+      expect(countOnDisk(path)).toBe(2);
+      const second = openSqliteStore({ path });
+      try {
+        expect((await second.listAccess('fac', { limit: 10 })).entries.map((e) => e.subject)).toEqual(['part-2', 'part-1']);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
+  it('totals the bytes stored of a database written before migration 2', async () => {
+    const path = join(makeFolder(), 'kura.sqlite');
+    const store = openSqliteStore({ path });
+    await store.createFacility({ facilityId: 'fac', memberId: 'mem', createdAt: 1, quotaBytes: 100 });
+    await store.createFacility({ facilityId: 'other', memberId: 'mem', createdAt: 1, quotaBytes: 100 });
+    await store.addBlobRef('fac', 'a'.repeat(64), 1000, 1);
+    await store.addBlobRef('fac', 'b'.repeat(64), 24, 1);
+    await store.addBlobRef('other', 'a'.repeat(64), 1000, 1);
+    await store.close();
+    // Back to version 1: the references without their totals.
+    const raw = new Database(path);
+    raw.exec('DROP TRIGGER blob_refs_add_storage; DROP TRIGGER blob_refs_remove_storage; DROP TABLE facility_storage');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const reopened = openSqliteStore({ path });
+    try {
+      expect(await reopened.bytesStored('fac')).toBe(1024);
+      expect(await reopened.bytesStored('other')).toBe(1000);
+      expect(await reopened.bytesStored('none')).toBe(0);
+      await reopened.addBlobRef('fac', 'c'.repeat(64), 1, 2);
+      expect(await reopened.bytesStored('fac')).toBe(1025);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('refuses a database written by a newer schema', () => {
     const path = join(makeFolder(), 'kura.sqlite');
     const raw = new Database(path);
@@ -90,6 +189,7 @@ describe('SQLite store', () => {
         'devices',
         'facilities',
         'facility_heads',
+        'facility_storage',
         'members',
         'records',
         'sessions',
