@@ -12,10 +12,12 @@ import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import type { Figure } from './crypto-bench.ts';
 import { runPageDirect } from './browser-direct.ts';
-import { startServerProcess } from './server-process.ts';
+import { startServerProcess } from '../sync-server/src/testing/server-process.ts';
 import { createDeviceWriter } from '../sync-server/src/testing/device-writer.ts';
 import { createHttpCaller, registerFacility } from '../sync-server/src/testing/test-server.ts';
 
+/** The bench drives far more requests per minute than a device may send. */
+const BENCH_SERVER = { env: { KURA_REQUESTS_PER_MINUTE: '1000000' } };
 const RECORDS = 20_000;
 const BATCH = 100;
 const PARTS = 64;
@@ -77,7 +79,7 @@ async function plainPutBaseline(parts: Uint8Array<ArrayBuffer>[]): Promise<numbe
 }
 
 export async function benchServer(report: (f: Figure) => void): Promise<void> {
-  const server = await startServerProcess();
+  const server = await startServerProcess(BENCH_SERVER);
   try {
     const api = createHttpCaller(server.baseUrl);
     const facility = await registerFacility(api);
@@ -183,7 +185,7 @@ export async function benchServer(report: (f: Figure) => void): Promise<void> {
   await benchLiveMemory(report);
 
   // From a browser: Chromium started directly, uploading parts with fetch.
-  const browserServer = await startServerProcess();
+  const browserServer = await startServerProcess(BENCH_SERVER);
   try {
     const facility = await registerFacility(createHttpCaller(browserServer.baseUrl));
     const setup = { kura: browserServer.baseUrl, token: facility.admin.token, parts: PARTS };
@@ -200,7 +202,7 @@ export async function benchServer(report: (f: Figure) => void): Promise<void> {
 
 /** 200 idle, authenticated live connections, as 200 tablets would hold, on a fresh server. */
 async function benchLiveMemory(report: (f: Figure) => void): Promise<void> {
-  const server = await startServerProcess();
+  const server = await startServerProcess(BENCH_SERVER);
   const sockets: WebSocket[] = [];
   try {
     const facility = await registerFacility(createHttpCaller(server.baseUrl));

@@ -1,43 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDeviceWriter } from './testing/device-writer.ts';
+import { startServerProcess, type ServerProcess } from './testing/server-process.ts';
 import { createHttpCaller, registerFacility } from './testing/test-server.ts';
 
 // A real server process, killed with SIGKILL in the middle of a stream of
 // pushes and blob uploads: after a restart every acknowledged record and
 // blob is there, intact, and nothing half-written is served.
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'kura-crash-'));
-const children: ChildProcess[] = [];
+const servers: ServerProcess[] = [];
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const s of servers) s.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KURA_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d;
-      const m = /listening on (http:\/\/[^ ]+)/.exec(output);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (d) => (output += d));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-  return { child, baseUrl };
+async function startServer(): Promise<ServerProcess> {
+  const server = await startServerProcess({ dataDir });
+  servers.push(server);
+  return server;
 }
 
 describe('crash safety', () => {

@@ -1,6 +1,6 @@
-// Starts the real server (sync-server/src/main.ts) in its own process on a
-// temp data folder, as `npm start` would, for benchmarks that measure it
-// from outside.
+// Starts the real server (sync-server/src/main.ts) in its own process, as
+// `npm start` would, for tests and benchmarks that need it from outside:
+// a crash under SIGKILL, memory, throughput over real sockets. Test-only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,8 @@ export interface ServerProcess {
 }
 
 export interface ServerProcessOptions {
+  /** Where the server keeps its data; a temp folder (removed by stop) when absent. */
+  dataDir?: string;
   /** Extra environment variables for the server. */
   env?: Record<string, string>;
   /**
@@ -27,12 +29,12 @@ export interface ServerProcessOptions {
 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const { env = {}, execArgv = [] } = options;
-  const root = new URL('..', import.meta.url).pathname;
-  const dataDir = mkdtempSync(join(tmpdir(), 'kura-bench-'));
+  const root = new URL('../../../', import.meta.url).pathname;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kura-server-'));
   const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', 'sync-server/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KURA_DATA_DIR: dataDir, KURA_REQUESTS_PER_MINUTE: '1000000', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KURA_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -40,6 +42,10 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       output += d;
       const m = /listening on (http:\/\/[^ ]+)/.exec(output);
       if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
   });
@@ -52,10 +58,10 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
     },
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
