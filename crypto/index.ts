@@ -30,6 +30,7 @@ export type { LoginChallenge } from './login-challenge.ts';
 
 export { generateFacilityKey, generateDocumentKey, generatePatientKeySecret } from './keys.ts';
 export type { FacilityKey, DocumentKey, PatientKeySecret, KeyEncryptionKey } from './keys.ts';
+export { deriveFacilityDocumentKey } from './facility-document-key.ts';
 export {
   wrapFacilityKey,
   unwrapFacilityKey,
