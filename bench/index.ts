@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { benchCrypto, type Figure } from './crypto-bench.ts';
 import { runInChromium } from './browser.ts';
+import { benchSearch } from './search-bench.ts';
 import { benchServer } from './server-bench.ts';
 
 interface Suite {
@@ -14,6 +15,7 @@ interface Suite {
 const SUITES: Suite[] = [
   { name: 'crypto', node: (r) => benchCrypto(r), browserEntry: new URL('./crypto-bench.page.ts', import.meta.url).pathname },
   { name: 'server', node: (r) => benchServer(r) },
+  { name: 'search', node: (r) => benchSearch(r), browserEntry: new URL('./search-bench.page.ts', import.meta.url).pathname },
 ];
 
 const wanted = process.argv.slice(2);

@@ -7,7 +7,12 @@
  * - the DICOM PN separators ^ and = and runs of white space become one space.
  * Kanji and other scripts pass through unchanged.
  */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function normaliseText(text: string): string {
+  // Printable ASCII is its own NFKC and NFD form: skip the Unicode passes,
+  // which dominate building the index at unlock.
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/[\^=\s]+/g, ' ').trim();
   return (
     text
       .normalize('NFKC')

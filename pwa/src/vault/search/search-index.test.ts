@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normaliseText } from './normalise-text.ts';
 import { parseQuery } from './parse-query.ts';
 import { SearchIndex } from './search-index.ts';
 import type { StudyEntry } from './study-entry.ts';
@@ -80,5 +81,63 @@ describe('SearchIndex', () => {
     copy.clear();
     expect(copy.size).toBe(0);
     expect(copy.search(parseQuery('yamada'))).toEqual([]);
+  });
+});
+
+describe('SearchIndex layout', () => {
+  // A second, naive reading of the same rules: every study tested field by field.
+  const modalities = ['CT', 'MR', 'US', 'CR'];
+  const names = ['Yamada^Taro=山田^太郎=やまだ^たろう', 'Muñoz^José', 'Smith^Anna', 'Tanaka^Yuki=田中^由紀=たなか^ゆき'];
+  const many: StudyEntry[] = [];
+  for (let i = 0; i < 400; i++) {
+    const [a = '', b = '', c = ''] = names[i % names.length]!.split('=');
+    many.push(
+      study({
+        studyId: `m${i}`,
+        patientKey: `pk${i % 37}`,
+        patientNumber: `P${String(i % 37).padStart(4, '0')}`,
+        patientName: { alphabetic: a, ideographic: b, phonetic: c },
+        studyDate: i % 11 === 0 ? '' : `20${String(10 + (i % 13)).padStart(2, '0')}0${1 + (i % 9)}15`,
+        modalities: [modalities[i % 4]!],
+        description: i % 3 ? 'Head routine' : 'Knee MRI',
+      }),
+    );
+  }
+  const big = new SearchIndex(many);
+
+  function naive(q: ReturnType<typeof parseQuery>): string[] {
+    return many
+      .filter((e) => {
+        if ((q.dateFrom || q.dateTo) && e.studyDate === '') return false;
+        if (q.dateFrom && e.studyDate < q.dateFrom) return false;
+        if (q.dateTo && e.studyDate > q.dateTo) return false;
+        if (q.modalities && !q.modalities.some((m) => e.modalities.includes(m))) return false;
+        if (q.patientNumber && !(q.patientNumber.prefix ? e.patientNumber.startsWith(q.patientNumber.value) : e.patientNumber === q.patientNumber.value)) return false;
+        const name = normaliseText(`${e.patientName.alphabetic} ${e.patientName.ideographic} ${e.patientName.phonetic}`);
+        if (!q.nameTerms.every((t) => name.includes(t))) return false;
+        const text = [name, e.patientNumber.toLowerCase(), normaliseText(e.description), e.modalities[0]!.toLowerCase()].join('\u0001');
+        return q.terms.every((t) => text.includes(t));
+      })
+      .map((e) => e.studyId)
+      .sort();
+  }
+
+  it.each(['', 'date:2012..2015', 'date:2014-03..2020 mod:CT', 'date:..2013', 'date:2019..', 'pn:P001*', 'pn:P0003', 'name:やまだ', 'タナカ ct', 'knee date:2011..2021 mod:MR', 'munoz', 'p002', 'date:2012-02-15..2014-03-15', 'date:2013-04-15', 'head 2015'])(
+    'matches the naive reading for %j',
+    (text) => {
+      const q = parseQuery(text);
+      const { groups, studyCount } = big.find(q);
+      const got = groups.flatMap((g) => g.studies.map((s) => s.studyId)).sort();
+      expect(got).toEqual(naive(q));
+      expect(studyCount).toBe(got.length);
+    },
+  );
+
+  it('counts every match while making only the groups it will show', () => {
+    const all = big.find(parseQuery(''));
+    const first = big.find(parseQuery(''), { limit: 3 });
+    expect(first.groups).toHaveLength(3);
+    expect(first.studyCount).toBe(all.studyCount);
+    expect(first.groups).toEqual(all.groups.slice(0, 3));
   });
 });
