@@ -54,6 +54,7 @@ export {
   sealRecord,
   openRecord,
   parseRecordHeader,
+  parseSignedRecord,
   verifyRecordSignature,
   hashRecord,
   checkDeviceChain,

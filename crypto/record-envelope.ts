@@ -175,6 +175,18 @@ export async function verifyRecordSignature(sealed: Uint8Array, devicePublicKey:
   return (await verifyParsed(parseRecord(sealed), devicePublicKey)).header;
 }
 
+/**
+ * A sealed record split for a verifier of its own: the header (untrusted
+ * until the signature holds), the exact message signed and the signature.
+ * For a server that checks signatures with its platform's Ed25519 (Node's,
+ * on its thread pool) instead of verifyRecordSignature; malformed bytes are
+ * an IntegrityError, as there.
+ */
+export function parseSignedRecord(sealed: Uint8Array): { header: RecordHeader; message: Uint8Array; signature: Uint8Array } {
+  const { header, signed, signature } = parseRecord(sealed);
+  return { header, message: signatureMessage(signed), signature };
+}
+
 async function verifyParsed(parsed: ParsedRecord, devicePublicKey: Uint8Array): Promise<ParsedRecord> {
   abytes(devicePublicKey, 32, 'device public key');
   if (!(await verifyEd25519(devicePublicKey, signatureMessage(parsed.signed), parsed.signature))) throw new IntegrityError();
