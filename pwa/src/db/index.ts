@@ -1,0 +1,12 @@
+// pwa/src/db/: the Dexie schema of the device's encrypted store (DESIGN.md §7).
+export { KuraDb, openKuraDb } from './kura-db.ts';
+export type {
+  BlobPartRow,
+  CursorRow,
+  DeviceMemberRow,
+  DeviceRow,
+  IndexPageRow,
+  LogPageRow,
+  LogPageState,
+  MemberRole,
+} from './kura-db.ts';

@@ -1,0 +1,25 @@
+// The vault worker: owns every key and runs all crypto, DICOM parsing and
+// IndexedDB work off the UI thread (DESIGN.md §7). The UI reaches it through
+// connectVault() in pwa/src/vault.
+import * as Comlink from 'comlink';
+import { openKuraDb } from '../db/index.ts';
+import { createVault } from '../vault/create-vault.ts';
+
+const storage = typeof navigator !== 'undefined' && 'storage' in navigator ? navigator.storage : null;
+
+const vault = createVault({
+  db: openKuraDb(),
+  fetch: (input, init) => fetch(input, init),
+  storage,
+  deviceLabel: describeBrowser(),
+});
+
+/** A label for the facility's device list, e.g. "Chrome on Windows". */
+function describeBrowser(): string {
+  const ua = typeof navigator !== 'undefined' ? navigator.userAgent : '';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  return os ? `${browser} on ${os}` : browser;
+}
+
+Comlink.expose(vault);
