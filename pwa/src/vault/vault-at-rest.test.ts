@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KuraDb } from '../db/index.ts';
+import { ADMIN, createHarness, fileOf, registerVault, type Harness } from './_test-harness.ts';
+import { writeSyntheticInstance } from './_test-dicom.ts';
+
+// Patient data planted in every field an import stores. ASCII, since the
+// test DICOM writer writes text byte for byte.
+const CANARIES = {
+  name: 'Canaryname^Zebulon',
+  number: 'CNRY88417',
+  description: 'Canarydescription xq',
+  institution: 'Canaryinstitution',
+  accession: 'CANACC5531',
+  pixels: 'CANARYPIXELS!',
+  report: 'canaryreporttext qv',
+  management: 'CANMGMT7720',
+  pdf: 'CANARYPDFBODY',
+};
+
+/** Every way the canary could appear in a copied database: bytes as UTF-8, UTF-16LE, hex, base64 and base64url at each alignment. */
+function needles(canary: string): Uint8Array[] {
+  const utf8 = Buffer.from(canary, 'utf8');
+  const ascii = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+  const out = [new Uint8Array(utf8), new Uint8Array(Buffer.from(canary, 'utf16le')), ascii(utf8.toString('hex')), ascii(utf8.toString('hex').toUpperCase())];
+  for (let shift = 0; shift < 3; shift++) {
+    const padded = Buffer.concat([Buffer.alloc(shift), utf8]);
+    for (const enc of ['base64', 'base64url'] as const) {
+      // Skip the characters the prefix bytes touch and the last, padding-dependent group.
+      const text = padded.toString(enc).replace(/=+$/, '');
+      const start = Math.ceil((shift * 4) / 3);
+      out.push(ascii(text.slice(start, Math.max(start + 8, text.length - 3))));
+    }
+  }
+  return out;
+}
+
+function contains(hay: Uint8Array, needle: Uint8Array): boolean {
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(Buffer.from(needle)) >= 0;
+}
+
+/** Walks a row's raw values: bytes, strings (as UTF-8 and UTF-16LE), numbers, arrays, objects. */
+function* rawValues(value: unknown): Generator<Uint8Array> {
+  if (value instanceof Uint8Array) yield value;
+  else if (value instanceof ArrayBuffer) yield new Uint8Array(value);
+  else if (typeof value === 'string') {
+    yield new Uint8Array(Buffer.from(value, 'utf8'));
+    yield new Uint8Array(Buffer.from(value, 'utf16le'));
+  } else if (typeof value === 'number') yield new Uint8Array(Buffer.from(String(value)));
+  else if (Array.isArray(value)) for (const v of value) yield* rawValues(v);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
+    yield* rawValues(k);
+    yield* rawValues(v);
+  }
+}
+
+async function scan(db: KuraDb): Promise<string[]> {
+  const hits: string[] = [];
+  const all = Object.entries(CANARIES).map(([field, canary]) => ({ field, list: needles(canary) }));
+  for (const table of db.tables) {
+    const rows = await table.toArray();
+    expect(rows.length, `${table.name} has rows`).toBeGreaterThan(0);
+    for (const row of rows) {
+      for (const bytes of rawValues(row)) {
+        for (const { field, list } of all) if (list.some((n) => contains(bytes, n))) hits.push(`${table.name}: ${field}`);
+      }
+    }
+  }
+  return hits;
+}
+
+let h: Harness;
+beforeEach(() => {
+  h = createHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('at rest', () => {
+  it('no patient name, number, description, report or pixel is readable in any table', async () => {
+    const { vault, db } = await registerVault(h);
+    const study = {
+      patientId: CANARIES.number,
+      patientName: CANARIES.name,
+      studyUid: '1.2.826.0.1.99.5',
+      description: CANARIES.description,
+      institution: CANARIES.institution,
+      accession: CANARIES.accession,
+    };
+    const sources = [1, 2, 3].map((i) => ({ file: fileOf(writeSyntheticInstance(study, i, CANARIES.pixels), `IM${i}`), path: `CD/IM${i}` }));
+    const plan = await vault.planImport(sources);
+    expect(plan.studies[0]!.patientName).toContain('Canaryname');
+    await vault.commitImport(plan.planId, {});
+    const pdf = new TextEncoder().encode(`%PDF-1.4\n${CANARIES.pdf}\n%%EOF`);
+    await vault.importDocument(
+      {
+        patientNumber: CANARIES.number,
+        patientName: CANARIES.name,
+        patientSex: 'F',
+        patientBirthDate: '',
+        studyDate: '20240315',
+        modalityOrType: 'report',
+        bodyPart: '',
+        method: '',
+        description: CANARIES.description,
+        managementNumber: CANARIES.management,
+        text: CANARIES.report,
+      },
+      [{ file: fileOf(pdf, 'letter.pdf'), path: 'letter.pdf' }],
+    );
+    await db.cursors.put({ name: 'log', value: 0 });
+    expect((await vault.search(CANARIES.management)).studyCount).toBe(1);
+    await vault.lock();
+    await vault.unlock(ADMIN);
+    expect((await vault.search(`pn:${CANARIES.number}`)).studyCount).toBe(1);
+
+    expect(await scan(db)).toEqual([]);
+
+    // The scanner itself finds a canary planted in each encoding.
+    for (const needle of [Buffer.from(CANARIES.name, 'utf16le'), Buffer.from(Buffer.from(CANARIES.number).toString('base64url'))]) {
+      await db.blobParts.put({ address: 'f'.repeat(64), bytes: new Uint8Array(Buffer.concat([Buffer.from('xx'), needle])), uploaded: 0 });
+      expect((await scan(db)).length).toBeGreaterThan(0);
+    }
+    await db.cursors.put({ name: `note ${Buffer.from(CANARIES.report).toString('hex')}`, value: 1 });
+    await db.blobParts.delete('f'.repeat(64));
+    expect(await scan(db)).toEqual(['cursors: report']);
+  });
+});
