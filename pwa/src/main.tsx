@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { registerServiceWorker, requestPersistentStorage, UpdatePrompt } from './shell/index.ts';
+import { connectVault } from './vault/index.ts';
 import './styles.css';
 
 const serviceWorker = registerServiceWorker({
@@ -11,12 +12,16 @@ const serviceWorker = registerServiceWorker({
 });
 void requestPersistentStorage();
 
+// One vault worker for the page's lifetime: it holds the keys while unlocked,
+// and the UI only ever sees its answers.
+const { vault } = connectVault();
+
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <App serviceWorker={serviceWorker} />
+    <App serviceWorker={serviceWorker} vault={vault} />
     <UpdatePrompt serviceWorker={serviceWorker} />
   </StrictMode>,
 );
