@@ -57,7 +57,7 @@ import {
 import type { BlobPartRow, DeviceMemberRow, DeviceRow, IndexPageRow, KuraDb } from '../db/index.ts';
 import { DicomReadError, readDicomDir, readDicomTags, type DicomTags } from '../dicom/index.ts';
 import { newId, newRecordId } from './_ids.ts';
-import { listImportFiles, resolveDicomDirPaths, type ImportFile } from './_import-files.ts';
+import { listImportFiles, missingDicomDirFiles, type ImportFile } from './_import-files.ts';
 import {
   openIndexPageEntries,
   openIndexPageInstances,
@@ -1051,7 +1051,7 @@ export function createVault(deps: VaultDeps): Vault {
       const known = await instanceUids(v);
       const failed: ImportFailure[] = [];
       const files: PlannedFile[] = [];
-      const dicomDirs: { path: string; references: string[] }[] = [];
+      const dicomDirs: { name: string; path: string; references: string[] }[] = [];
       const seenPaths: string[] = [];
       const seenSops = new Set<string>();
       let duplicates = 0;
@@ -1083,7 +1083,7 @@ export function createVault(deps: VaultDeps): Vault {
           } else {
             const tags = await readDicomTags(bytes, file.name);
             if (tags.isDicomDir) {
-              dicomDirs.push({ path: file.path, references: readDicomDir(bytes, file.name).map((e) => e.path) });
+              dicomDirs.push({ name: file.name, path: file.path, references: readDicomDir(bytes, file.name).map((e) => e.path) });
             } else if (!tags.sopInstanceUid) {
               failed.push({ name: file.name, reason: 'malformed: no SOP Instance UID (0008,0018)' });
             } else if (known.has(tags.sopInstanceUid) || seenSops.has(tags.sopInstanceUid)) {
@@ -1094,14 +1094,15 @@ export function createVault(deps: VaultDeps): Vault {
             }
           }
         } catch (e) {
-          failed.push({ name: file.name, reason: e instanceof DicomReadError ? e.detail : `could not be read (${(e as Error).message})` });
+          // DicomReadError's detail, or the import module's reason for a file it could not read.
+          failed.push({ name: file.name, reason: e instanceof DicomReadError ? e.detail : (e as Error).message });
         }
         filesDone++;
         bytesDone += file.size;
         report();
       }
       for (const dir of dicomDirs) {
-        for (const path of resolveDicomDirPaths(dir.path, dir.references, seenPaths).missing) {
+        for (const path of missingDicomDirFiles(dir, dir.references, seenPaths)) {
           failed.push({ name: path, reason: 'listed in the DICOMDIR but not found' });
         }
       }
