@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PART_BYTES } from '../../crypto/index.ts';
@@ -55,6 +58,13 @@ function put(address: string, body: BodyInit, token = facility.admin.token): Pro
   } as RequestInit);
 }
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (const started = Date.now(); !condition(); ) {
+    if (Date.now() - started > 5000) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function get(address: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${baseUrl}/api/v1/blobs/${address}`, {
     ...init,
@@ -108,6 +118,62 @@ describe('over a real socket', () => {
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).code).toBe('integrity_failed');
     expect((await get(part.address)).status).toBe(404);
+  });
+
+  it('keeps nothing of an upload whose client goes away mid-way, not even its temp file', async () => {
+    const part = makePart(PART_BYTES);
+    const tmp = join(server.dataDir, 'blobs', 'tmp');
+    const req = request(`${baseUrl}/api/v1/blobs/${part.address}`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${facility.admin.token}`,
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(PART_BYTES),
+      },
+    });
+    req.on('error', () => undefined); // the socket we destroy
+    req.write(part.bytes.subarray(0, 300_000));
+    // The body is written as it arrives: its temp file is there before the end.
+    await waitFor(() => readdirSync(tmp).length === 1);
+    req.destroy();
+    await waitFor(() => readdirSync(tmp).length === 0);
+    expect((await get(part.address, { method: 'HEAD' })).status).toBe(404);
+    expect(await server.deps.meta.hasBlobRef(facility.facilityId, part.address)).toBe(false);
+    expect(await server.deps.meta.bytesStored(facility.facilityId)).toBe(0);
+
+    // Sent again in full, it is stored.
+    const res = await put(part.address, part.bytes);
+    expect(res.status).toBe(201);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses a part past the quota from its Content-Length, writing nothing', async () => {
+    const small = createTestServer({ limits: { quotaBytes: 10_000 } });
+    const smallHttp = serve({ fetch: small.app.fetch, port: 0, hostname: '127.0.0.1' });
+    try {
+      await new Promise((resolve) => smallHttp.once('listening', resolve));
+      const smallUrl = `http://127.0.0.1:${(smallHttp.address() as AddressInfo).port}`;
+      const { admin } = await registerFacility(createHttpCaller(smallUrl));
+      const putSmall = (p: { address: string; bytes: Uint8Array<ArrayBuffer> }) =>
+        fetch(`${smallUrl}/api/v1/blobs/${p.address}`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/octet-stream' },
+          body: p.bytes,
+        });
+      const first = makePart(8000);
+      expect((await putSmall(first)).status).toBe(201);
+      const second = makePart(5000);
+      const refused = await putSmall(second);
+      expect(refused.status).toBe(413);
+      expect((await refused.json()).code).toBe('quota_exceeded');
+      expect(await small.deps.blobs.size(second.address)).toBeNull();
+      expect(readdirSync(join(small.dataDir, 'blobs', 'tmp'))).toEqual([]);
+      // A part already held is acknowledged at a full quota.
+      expect((await putSmall(first)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => smallHttp.close(resolve));
+      await small.close();
+    }
   });
 
   it('answers JSON routes with no-store, and logs each download where the admin reads it', async () => {

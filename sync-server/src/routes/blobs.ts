@@ -4,9 +4,9 @@ import { BlobAddress } from '../../../protocol/index.ts';
 import { recordReadAccess } from '../access.ts';
 import type { AppEnv } from '../deps.ts';
 import { HttpError } from '../errors.ts';
-import { readBytes, readParam } from '../middleware/read-body.ts';
+import { declaredLength, readBytes, readChunks, readParam, tooLarge } from '../middleware/read-body.ts';
 import { authenticate, hashToken, requireSession } from '../middleware/session.ts';
-import { BlobHashMismatchError } from '../store/index.ts';
+import { BlobHashMismatchError, BlobTooLargeError } from '../store/index.ts';
 
 /**
  * Blob parts (DESIGN.md §5): encrypted bytes addressed by the SHA-256 of
@@ -29,37 +29,54 @@ export function blobRoutes(): Hono<AppEnv> {
     if (!/^application\/octet-stream\b/i.test(c.req.header('Content-Type') ?? '')) {
       throw new HttpError(415, 'unsupported_media_type', 'Send the blob part as application/octet-stream');
     }
-    const bytes = await readBytes(c, PART_BYTES);
-    if (bytes.length === 0) throw new HttpError(400, 'bad_request', 'The blob part is empty');
-
     // A part the facility already holds costs nothing more, so re-sending it
     // (a resumed upload) succeeds even at a full quota.
     const held = await deps.meta.hasBlobRef(session.facilityId, address);
-    if (!held) {
+    const checkQuota = async (size: number): Promise<void> => {
+      if (held) return;
       const facility = await deps.meta.getFacility(session.facilityId);
       if (!facility) throw new HttpError(401, 'unauthorized', 'This facility no longer exists');
       const used = await deps.meta.bytesStored(session.facilityId);
-      if (used + bytes.length > facility.quotaBytes) {
+      if (used + size > facility.quotaBytes) {
         throw new HttpError(
           413,
           'quota_exceeded',
           `Storage quota reached: ${formatBytes(used)} of ${formatBytes(facility.quotaBytes)} used; ` +
-            `this part needs ${formatBytes(bytes.length)} more. Ask the provider to raise the quota.`,
+            `this part needs ${formatBytes(size)} more. Ask the provider to raise the quota.`,
         );
       }
-    }
+    };
 
+    let size: number;
     try {
-      await deps.blobs.put(address, bytes);
+      const declared = declaredLength(c);
+      if (declared !== null) {
+        // The usual case (browsers send a Content-Length for a part): the
+        // quota is checked before a byte is read, and the body goes to the
+        // blob store as it arrives, hashed and written while the rest is
+        // still on the wire.
+        if (declared > PART_BYTES) throw tooLarge(PART_BYTES);
+        if (declared === 0) throw emptyPart();
+        await checkQuota(declared);
+        size = await deps.blobs.putStream(address, readChunks(c, declared), { maxBytes: PART_BYTES });
+      } else {
+        // Chunked, size unknown until the end: read whole, then checked and stored.
+        const bytes = await readBytes(c, PART_BYTES);
+        if (bytes.length === 0) throw emptyPart();
+        await checkQuota(bytes.length);
+        await deps.blobs.put(address, bytes);
+        size = bytes.length;
+      }
     } catch (error) {
       if (error instanceof BlobHashMismatchError) {
         throw new HttpError(400, 'integrity_failed', 'The part does not match its address: its SHA-256 differs');
       }
+      if (error instanceof BlobTooLargeError) throw tooLarge(PART_BYTES);
       throw error;
     }
-    const ref = await deps.meta.addBlobRef(session.facilityId, address, bytes.length, deps.now());
+    const ref = await deps.meta.addBlobRef(session.facilityId, address, size, deps.now());
     const stored = ref === 'added';
-    return c.json({ address, size: bytes.length, stored }, stored ? 201 : 200);
+    return c.json({ address, size, stored }, stored ? 201 : 200);
   });
 
   // Hono answers HEAD with this GET handler and drops the body; c.req.method
@@ -151,6 +168,10 @@ async function authoriseRead(c: Context<AppEnv>, address: string): Promise<BlobR
   const session = await authenticate(authorization, deps);
   if (!(await deps.meta.hasBlobRef(session.facilityId, address))) throw notFound();
   return { facilityId: session.facilityId, who: { memberId: session.memberId, deviceId: session.deviceId } };
+}
+
+function emptyPart(): HttpError {
+  return new HttpError(400, 'bad_request', 'The blob part is empty');
 }
 
 function notFound(): HttpError {

@@ -42,6 +42,26 @@ describe('blob folder', () => {
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
+  it('removes the temp file of a body cut off mid-way, once its last write has ended', async () => {
+    const dir = join(makeFolder(), 'blobs');
+    const blobs = openBlobFolder({ dir });
+    const { address, bytes } = makeBlob(500_000);
+    let seenWhileWriting: string[] = [];
+    async function* cutOff(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < 256 * 1024; at += 64 * 1024) {
+        yield bytes.slice(at, at + 64 * 1024);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Written as it arrived: the temp file is there before the body ends.
+      seenWhileWriting = readdirSync(join(dir, 'tmp'));
+      throw new Error('aborted');
+    }
+    await expect(blobs.putStream(address, cutOff(), { maxBytes: 1 << 20 })).rejects.toThrow('aborted');
+    expect(seenWhileWriting).toEqual([expect.stringMatching(new RegExp(`^${address}\\.[0-9a-f]{16}\\.part$`))]);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    expect(existsSync(join(dir, address.slice(0, 2), address))).toBe(false);
+  });
+
   it('names the mismatch', async () => {
     const blobs = openBlobFolder({ dir: join(makeFolder(), 'blobs') });
     const { address } = makeBlob();

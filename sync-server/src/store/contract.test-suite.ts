@@ -7,7 +7,7 @@
 // database (a shared PostgreSQL schema) still gets isolated facilities.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobHashMismatchError } from './blob-folder.ts';
+import { BlobHashMismatchError, BlobTooLargeError } from './blob-folder.ts';
 import type { BlobStore, MetaStore, RecordToAppend, SessionRow, ShareRow } from './contract.ts';
 
 type Factory<T> = () => Promise<T> | T;
@@ -871,6 +871,63 @@ export function describeBlobStoreContract(name: string, makeStore: Factory<BlobS
       await blobs.put(address, bytes);
       expect(await blobs.collectOrphans(Date.now() + HOUR)).toBe(0);
       expect(await blobs.size(address)).toBe(10);
+    });
+
+    describe('putStream', () => {
+      /** The bytes in pieces of `size`, as a socket hands them over, a turn of the event loop apart. */
+      async function* pieces(bytes: Uint8Array, size = 64 * 1024, failAfter = Infinity): AsyncGenerator<Uint8Array> {
+        for (let at = 0, n = 0; at < bytes.length; at += size, n++) {
+          if (n >= failAfter) throw new Error('aborted');
+          await new Promise((resolve) => setImmediate(resolve));
+          yield bytes.slice(at, at + size);
+        }
+      }
+
+      it('stores the bytes as they arrive and reads them back whole', async () => {
+        const { address, bytes } = makeBlob(300_000);
+        expect(await blobs.putStream(address, pieces(bytes), { maxBytes: 1 << 20 })).toBe(bytes.length);
+        expect(await blobs.size(address)).toBe(bytes.length);
+        expect(describeBytes(await (await blobs.read(address))!)).toEqual(describeBytes(bytes));
+        // Pieces of odd sizes land at the right offsets.
+        const other = makeBlob(100_001);
+        expect(await blobs.putStream(other.address, pieces(other.bytes, 7_777), { maxBytes: 1 << 20 })).toBe(100_001);
+        expect(describeBytes(await (await blobs.read(other.address))!)).toEqual(describeBytes(other.bytes));
+      });
+
+      it('refuses bytes that miss the address, and stores nothing', async () => {
+        const { address, bytes } = makeBlob(200_000);
+        const tampered = bytes.slice();
+        tampered[150_000]! ^= 1;
+        await expect(blobs.putStream(address, pieces(tampered), { maxBytes: 1 << 20 })).rejects.toThrow(BlobHashMismatchError);
+        expect(await blobs.size(address)).toBeNull();
+        expect(await blobs.read(address)).toBeNull();
+      });
+
+      it('refuses more than maxBytes, and stores nothing', async () => {
+        const { address, bytes } = makeBlob(200_001);
+        await expect(blobs.putStream(address, pieces(bytes), { maxBytes: 200_000 })).rejects.toThrow(BlobTooLargeError);
+        expect(await blobs.size(address)).toBeNull();
+      });
+
+      it('rejects with the error of a body cut off mid-way, and stores nothing', async () => {
+        const { address, bytes } = makeBlob(300_000);
+        await expect(blobs.putStream(address, pieces(bytes, 64 * 1024, 2), { maxBytes: 1 << 20 })).rejects.toThrow('aborted');
+        expect(await blobs.size(address)).toBeNull();
+        expect(await blobs.read(address)).toBeNull();
+        // The same part, sent again in full, is stored.
+        await blobs.putStream(address, pieces(bytes), { maxBytes: 1 << 20 });
+        expect(await blobs.size(address)).toBe(bytes.length);
+      });
+
+      it('reads and checks a part already stored, and leaves it as it was', async () => {
+        const { address, bytes } = makeBlob(100_000);
+        await blobs.put(address, bytes);
+        expect(await blobs.putStream(address, pieces(bytes), { maxBytes: 1 << 20 })).toBe(bytes.length);
+        const tampered = bytes.slice();
+        tampered[0]! ^= 1;
+        await expect(blobs.putStream(address, pieces(tampered), { maxBytes: 1 << 20 })).rejects.toThrow(BlobHashMismatchError);
+        expect(describeBytes(await (await blobs.read(address))!)).toEqual(describeBytes(bytes));
+      });
     });
   });
 }

@@ -260,11 +260,21 @@ export interface MetaStore extends AccountStore, LogStore, BlobRefStore, ShareSt
 export interface BlobStore {
   /**
    * Stores `bytes` under `address` after checking SHA-256(bytes) = address;
-   * durable before it resolves (temp file written with O_DSYNC or fsynced,
+   * durable before it resolves (temp file written, then fdatasynced,
    * rename, fsync folder).
    * Storing an address already present is a no-op.
    */
   put(address: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * put() for bytes still arriving: each chunk is written and hashed as it
+   * comes, so an upload is on disk moments after its last byte rather than
+   * a whole part's write later. Resolves to the number of bytes once they
+   * are durable under `address`, like put(). Refuses more than `maxBytes`
+   * (BlobTooLargeError) or bytes that miss the address (BlobHashMismatchError),
+   * and rejects with the iterable's own error when it fails (a client that
+   * went away); in each case nothing is stored and the temp file is removed.
+   */
+  putStream(address: string, chunks: AsyncIterable<Uint8Array>, options: { maxBytes: number }): Promise<number>;
   /** Size in bytes, or null when absent. */
   size(address: string): Promise<number | null>;
   /**

@@ -29,7 +29,7 @@ export type {
   StoredRecord,
   UsageStore,
 } from './contract.ts';
-export { BlobHashMismatchError, openBlobFolder } from './blob-folder.ts';
+export { BlobHashMismatchError, BlobTooLargeError, openBlobFolder } from './blob-folder.ts';
 export { openSqliteStore } from './sqlite/index.ts';
 
 /** The embedded default: `<dataDir>/kura.sqlite` and `<dataDir>/blobs/`, created if missing. */
