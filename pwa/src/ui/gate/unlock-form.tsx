@@ -47,6 +47,7 @@ export function UnlockForm({
   const nameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const listId = useId();
+  const errorId = useId();
   const unlock = useAction(() => vault.unlock({ name: name.trim(), password }));
 
   useEffect(() => {
@@ -101,8 +102,9 @@ export function UnlockForm({
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           autoComplete="current-password"
+          aria-describedby={unlock.error ? errorId : undefined}
         />
-        <ErrorText failure={unlock.error} />
+        <ErrorText failure={unlock.error} id={errorId} />
         <div className="form-actions">
           <BusyButton busy={unlock.busy} busyLabel="Unlocking…">
             Unlock

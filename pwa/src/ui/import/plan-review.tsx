@@ -65,8 +65,10 @@ export function PlanReview({
       </p>
       {needNumber.length > 0 && (
         <p className="notice">
-          {needNumber.length === 1 ? 'One study has' : `${needNumber.length} studies have`} no patient number in its
-          files. Type the number your clinic uses for the patient before importing.
+          {needNumber.length === 1
+            ? 'One study has no patient number in its files.'
+            : `${needNumber.length} studies have no patient number in their files.`}{' '}
+          Type the number your clinic uses for the patient before importing.
         </p>
       )}
       <div className="table-scroll">

@@ -73,7 +73,8 @@ export function StudiesScreen({ dataVersion, visible }: { dataVersion: number; v
   }, [vault, fail, query, dataVersion]);
 
   useEffect(() => {
-    if (visible && !timeline) searchBox.current?.focus({ preventScroll: true });
+    // On a touch tablet, focusing would pop the on-screen keyboard over the list.
+    if (visible && !timeline && matchMedia('(pointer: fine)').matches) searchBox.current?.focus({ preventScroll: true });
   }, [visible, timeline]);
 
   async function openPatient(patientKey: string) {
