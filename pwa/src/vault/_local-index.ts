@@ -1,12 +1,13 @@
 import { decryptBlob, encryptBlob, type DocumentKey, type RandomSource } from '../../../crypto/index.ts';
 import type { IndexPageRow } from '../db/index.ts';
 import { newId } from './_ids.ts';
+import { decodeIndexPage, encodeIndexPage } from './_index-page-codec.ts';
 import type { StudyEntry } from './search/index.ts';
 
 /**
  * What the vault keeps in memory per study and patient while unlocked, and
  * writes as encrypted index pages so that unlock decrypts a few large pages
- * (WebCrypto AES-GCM + JSON.parse) rather than opening every record.
+ * (WebCrypto AES-GCM + _index-page-codec) rather than opening every record.
  */
 export interface StudyItem {
   entry: StudyEntry;
@@ -44,13 +45,13 @@ export async function sealIndexPage(
   random: RandomSource,
 ): Promise<Omit<IndexPageRow, 'pageId'>> {
   const blobId = newId('ix', random);
-  const entries = await encryptBlob(indexKey, `${blobId}-e`, encoder.encode(JSON.stringify(body)), { rng: random });
+  const entries = await encryptBlob(indexKey, `${blobId}-e`, encodeIndexPage(body), { rng: random });
   const sops = await encryptBlob(indexKey, `${blobId}-i`, encoder.encode(JSON.stringify(instances)), { rng: random });
   return { blobId, entries, instances: sops, createdAt: now, bytes: entries.length + sops.length };
 }
 
 export async function openIndexPageEntries(indexKey: DocumentKey, row: IndexPageRow): Promise<IndexPageBody> {
-  return JSON.parse(decoder.decode(await decryptBlob(indexKey, `${row.blobId}-e`, row.entries))) as IndexPageBody;
+  return decodeIndexPage(await decryptBlob(indexKey, `${row.blobId}-e`, row.entries));
 }
 
 export async function openIndexPageInstances(indexKey: DocumentKey, row: IndexPageRow): Promise<string[]> {

@@ -411,6 +411,8 @@ export function createVault(deps: VaultDeps): Vault {
     const entries: StudyEntry[] = [];
     for (const s of v.studies.values()) entries.push(s.entry);
     v.index = new SearchIndex(entries);
+    // Laid out now, so the first search after unlock is as fast as the rest.
+    v.index.prepare();
   }
 
   async function instanceUids(v: Unlocked): Promise<Set<string>> {

@@ -20,18 +20,32 @@ export interface PatientGroup {
  */
 class Column {
   readonly values: string[] = [];
-  readonly ids: number[] = [];
-  private readonly lookup = new Map<string, number>();
+  readonly ids: Int32Array;
+  /** Stored form → value: one lookup per study, and each distinct stored form normalised once. */
+  private readonly byRaw = new Map<string, number>();
+  private readonly byValue = new Map<string, number>();
   private joined: { text: string; starts: Int32Array } | null = null;
 
-  add(value: string): void {
-    let id = this.lookup.get(value);
+  constructor(
+    size: number,
+    private readonly normalise: (raw: string) => string,
+  ) {
+    this.ids = new Int32Array(size);
+  }
+
+  set(at: number, raw: string): void {
+    let id = this.byRaw.get(raw);
     if (id === undefined) {
-      id = this.values.length;
-      this.values.push(value);
-      this.lookup.set(value, id);
+      const value = this.normalise(raw);
+      id = this.byValue.get(value);
+      if (id === undefined) {
+        id = this.values.length;
+        this.values.push(value);
+        this.byValue.set(value, id);
+      }
+      this.byRaw.set(raw, id);
     }
-    this.ids.push(id);
+    this.ids[at] = id;
   }
 
   /**
@@ -123,8 +137,6 @@ const TEXT_COLUMNS = [
 export class SearchIndex {
   private readonly byId = new Map<string, StudyEntry>();
   private layout: Layout | null = null;
-  /** Normalised forms of strings seen before: rebuilding after a change costs lookups, not normalisation. */
-  private normalised = new Map<string, string>();
 
   constructor(entries: Iterable<StudyEntry> = []) {
     for (const e of entries) this.byId.set(e.studyId, e);
@@ -149,7 +161,6 @@ export class SearchIndex {
   clear(): void {
     this.byId.clear();
     this.layout = null;
-    this.normalised = new Map();
   }
 
   /** Lays the studies out now (unlock does this, so the first search is not the slow one). */
@@ -192,38 +203,39 @@ export class SearchIndex {
     return groupByPatient(studies)[0];
   }
 
-  private norm(text: string): string {
-    let n = this.normalised.get(text);
-    if (n === undefined) {
-      n = normaliseText(text);
-      this.normalised.set(text, n);
-    }
-    return n;
-  }
-
   private build(): Layout {
     // Sorting by a number is several times faster than by comparing strings.
     const keyed = [...this.byId.values()].map((e) => ({ key: Number(e.studyDate) || 0, e }));
     keyed.sort((a, b) => b.key - a.key);
     const entries = keyed.map((k) => k.e);
-    const col = () => new Column();
+    const n = entries.length;
+    const lower = (s: string) => s.toLowerCase();
     const l: Layout = {
       entries,
       dates: entries.map((e) => e.studyDate),
-      name: col(), patientNumber: col(), modalities: col(), bodyPart: col(),
-      description: col(), facility: col(), accessionNumber: col(), documentNumbers: col(), report: col(),
+      name: new Column(n, normaliseText),
+      patientNumber: new Column(n, patientNumberKey),
+      modalities: new Column(n, lower),
+      bodyPart: new Column(n, normaliseText),
+      description: new Column(n, normaliseText),
+      facility: new Column(n, normaliseText),
+      accessionNumber: new Column(n, normaliseText),
+      documentNumbers: new Column(n, (joined) => joined.split(SEP).map(normaliseText).join(SEP)),
+      report: new Column(n, normaliseText),
     };
-    for (const e of entries) {
+    for (let i = 0; i < n; i++) {
+      const e = entries[i]!;
       const pn = e.patientName;
-      l.name.add(this.norm(`${pn.alphabetic} ${pn.ideographic} ${pn.phonetic}`));
-      l.patientNumber.add(patientNumberKey(e.patientNumber));
-      l.modalities.add(e.modalities.join(' ').toLowerCase());
-      l.bodyPart.add(this.norm(e.bodyPart));
-      l.description.add(this.norm(e.description));
-      l.facility.add(this.norm(e.facility));
-      l.accessionNumber.add(this.norm(e.accessionNumber));
-      l.documentNumbers.add(e.documentNumbers.map((d) => this.norm(d)).join(SEP));
-      l.report.add(this.norm(e.reportText));
+      // The PN value as DICOM writes it: no new string at all for the usual name without other groups.
+      l.name.set(i, pn.ideographic === '' && pn.phonetic === '' ? pn.alphabetic : `${pn.alphabetic}=${pn.ideographic}=${pn.phonetic}`);
+      l.patientNumber.set(i, e.patientNumber);
+      l.modalities.set(i, e.modalities.length === 1 ? e.modalities[0]! : e.modalities.join(' '));
+      l.bodyPart.set(i, e.bodyPart);
+      l.description.set(i, e.description);
+      l.facility.set(i, e.facility);
+      l.accessionNumber.set(i, e.accessionNumber);
+      l.documentNumbers.set(i, e.documentNumbers.length === 0 ? '' : e.documentNumbers.join(SEP));
+      l.report.set(i, e.reportText);
     }
     return l;
   }
