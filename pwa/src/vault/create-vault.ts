@@ -1447,18 +1447,10 @@ export function createVault(deps: VaultDeps): Vault {
         const sealed = fromBase64Url(record);
         const header = parseRecordHeader(sealed);
         if (header.kind !== KIND_FACILITY || header.docId !== FACILITY_DOC_ID) continue;
-        let publicKey: Uint8Array;
-        try {
-          const devices = await api.call<{ devices: { deviceId: string; publicKey: string }[] }>('GET', '/api/v1/devices', { token });
-          const found = devices.body.devices.find((d) => d.deviceId === header.deviceId);
-          if (!found) throw new VaultError('server', 'The device that registered the facility is unknown to the server.');
-          publicKey = fromBase64Url(found.publicKey);
-        } catch (e) {
-          if (httpStatus(e) === 403) {
-            throw new VaultError('forbidden', 'Ask an admin to sign in on this device first: only admins can set up a new device for now.');
-          }
-          throw e;
-        }
+        const devices = await api.call<{ devices: { deviceId: string; publicKey: string }[] }>('GET', '/api/v1/devices', { token });
+        const found = devices.body.devices.find((d) => d.deviceId === header.deviceId);
+        if (!found) throw new VaultError('server', 'The device that registered the facility is unknown to the server.');
+        const publicKey = fromBase64Url(found.publicKey);
         const { body } = await openRecord(sealed, {
           docKey: deriveFacilityDocumentKey(facilityKey),
           devicePublicKey: publicKey,

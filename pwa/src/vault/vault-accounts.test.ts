@@ -114,6 +114,16 @@ describe('register, kit, lock, unlock', () => {
     expect((await second.vault.unlock({ name: ADMIN.name, password: ADMIN.password })).studyCount).toBe(1);
   });
 
+  it('a clinician added on one device enrols another device with the kit', async () => {
+    const { vault, kit } = await registerVault(h);
+    await vault.confirmKitSaved();
+    await vault.addMember({ name: 'Nurse Kato', password: 'kato password 1', role: 'clinician' });
+    const tablet = h.openVault();
+    const parsed = await tablet.vault.parseKit(kit.text);
+    const session = await tablet.vault.enrol({ ...parsed, name: 'nurse kato', password: 'kato password 1' });
+    expect(session).toMatchObject({ name: 'nurse kato', role: 'clinician', facilityName: 'Sakura Clinic' });
+  });
+
   it('persists the auto-lock setting and reports storage', async () => {
     const { vault } = await registerVault(h);
     await vault.setAutoLockMinutes(25);

@@ -11,7 +11,10 @@ import { requireSession } from '../middleware/session.ts';
 export function deviceRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', requireSession(['admin']), async (c) => {
+  // Every member reads the device list: a client checks each record's
+  // signature against the key of the device that wrote it, so it needs
+  // every device's public key (and whether it was revoked).
+  routes.get('/', requireSession(), async (c) => {
     const devices = await c.var.deps.meta.listDevices(c.var.session.facilityId);
     return c.json({
       devices: devices.map((d) => ({
