@@ -86,8 +86,10 @@ import type {
   RegisterInput,
   Role,
   SearchAnswer,
+  SeriesDetails,
   Session,
   StorageView,
+  StudyDetails,
   UnlockInput,
   VaultApi,
 } from './vault-api.ts';
@@ -1045,6 +1047,49 @@ export function createVault(deps: VaultDeps): Vault {
       const group = v.index.patient(patientKey);
       if (!group) return null;
       return { patientKey: group.patientKey, patientNumber: group.patientNumber, studies: group.studies };
+    },
+
+    async study(studyId: string): Promise<StudyDetails | null> {
+      const v = unlocked();
+      const item = v.studies.get(studyId);
+      if (!item) return null;
+      const { doc } = await readStudyDoc(v, studyId);
+      try {
+        const bySeries = new Map<string, SeriesDetails>();
+        for (const i of doc.instances.toArray()) {
+          const key = i.seriesInstanceUid ?? '';
+          let series = bySeries.get(key);
+          if (!series) {
+            series = { seriesInstanceUid: i.seriesInstanceUid, seriesNumber: i.seriesNumber, modality: i.modality, description: i.seriesDescription, instances: [] };
+            bySeries.set(key, series);
+          }
+          series.instances.push({
+            sopInstanceUid: i.sopInstanceUid,
+            sopClassUid: i.sopClassUid,
+            instanceNumber: i.instanceNumber,
+            fileName: i.fileName,
+            transferSyntaxUid: i.transferSyntaxUid,
+            rows: i.rows,
+            columns: i.columns,
+            frames: i.frames,
+            bytes: i.blob.size,
+          });
+        }
+        // Unnumbered series and instances go last, as viewers list them.
+        const order = (a: number | null, b: number | null) => (a ?? Infinity) - (b ?? Infinity) || 0;
+        const series = [...bySeries.values()].sort((a, b) => order(a.seriesNumber, b.seriesNumber));
+        for (const s of series) s.instances.sort((a, b) => order(a.instanceNumber, b.instanceNumber));
+        const documents = doc.documents.toArray().map((d) => ({
+          documentId: d.documentId,
+          type: d.type,
+          managementNumber: d.managementNumber,
+          text: d.text,
+          files: d.files.map((f) => ({ name: f.name, mediaType: f.mediaType, bytes: f.blob.size })),
+        }));
+        return { entry: item.entry, studyInstanceUid: item.studyInstanceUid, series, documents };
+      } finally {
+        doc.destroy();
+      }
     },
 
     async planImport(sources: ImportSource[], onProgress?: (p: ImportProgress) => void): Promise<ImportPlan> {

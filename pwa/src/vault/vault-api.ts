@@ -95,6 +95,44 @@ export interface PatientTimeline {
   studies: StudyEntry[];
 }
 
+/** One study as the details panel shows it: its series and instances, its documents. */
+export interface StudyDetails {
+  entry: StudyEntry;
+  studyInstanceUid: string | null;
+  /** Ordered by series number, then instance number. */
+  series: SeriesDetails[];
+  documents: DocumentDetails[];
+}
+
+export interface SeriesDetails {
+  seriesInstanceUid: string | null;
+  seriesNumber: number | null;
+  modality: string | null;
+  description: string | null;
+  instances: InstanceDetails[];
+}
+
+export interface InstanceDetails {
+  sopInstanceUid: string;
+  sopClassUid: string | null;
+  instanceNumber: number | null;
+  fileName: string;
+  transferSyntaxUid: string;
+  rows: number | null;
+  columns: number | null;
+  frames: number | null;
+  /** Size of the original file. */
+  bytes: number;
+}
+
+export interface DocumentDetails {
+  documentId: string;
+  type: string;
+  managementNumber: string;
+  text: string;
+  files: { name: string; mediaType: string; bytes: number }[];
+}
+
 // ── Import ──────────────────────────────────────────────────────────────
 
 /**
@@ -210,6 +248,8 @@ export interface VaultApi {
 
   search(query: string, options?: { limit?: number }): Promise<SearchAnswer>;
   patient(patientKey: string): Promise<PatientTimeline | null>;
+  /** Opens the study's document: series, instances and documents (no pixels). */
+  study(studyId: string): Promise<StudyDetails | null>;
 
   /** Reading phase: tags of every file (ZIPs opened, DICOMDIRs followed), nothing stored. */
   planImport(sources: ImportSource[], onProgress?: (p: ImportProgress) => void): Promise<ImportPlan>;
