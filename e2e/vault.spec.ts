@@ -41,6 +41,8 @@ test('register, keep the kit, lock and unlock, import and find the studies', asy
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   const facility = `Sakura Clinic ${testInfo.project.name}`;
+  // Time runs as usual until the idle lock is checked at the end.
+  await page.clock.install();
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Register facility' }).click();
@@ -122,6 +124,13 @@ test('register, keep the kit, lock and unlock, import and find the studies', asy
   await expect(timeline.getByRole('listitem')).toContainText('2020-01-25');
   await page.keyboard.press('Escape');
   await expect(search).toBeVisible();
+
+  // Ten idle minutes (the default) lock the app, and nothing decrypted stays on the page.
+  await page.clock.fastForward('10:30');
+  await expect(page.getByRole('button', { name: 'Unlock' })).toBeVisible();
+  await expect(page.getByText('Locked after 10 minutes without activity.')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('62354PQGRRST');
+  await expect(page.locator('body')).not.toContainText('123456');
 
   expect(problems).toEqual([]);
 });

@@ -227,8 +227,8 @@ export function ImportScreen({
       {setAside.length > 0 && !busy && stage.name !== 'document' && (
         <div className="notice set-aside">
           <span>
-            {plural(setAside.length, 'photo or document', 'photos or documents')} need patient details before they can be
-            saved.
+            {plural(setAside.length, 'photo or document', 'photos or documents')}{' '}
+            {setAside.length === 1 ? 'needs' : 'need'} patient details before saving.
           </span>
           <button type="button" className="secondary" onClick={() => setStage({ name: 'document', files: setAside })}>
             Add with details

@@ -20,6 +20,18 @@ function activateOnKey(event: KeyboardEvent, action: () => void) {
   }
 }
 
+/** Up and down arrows walk the patient headers and study rows, as in a list. */
+function moveFocus(event: KeyboardEvent<HTMLTableElement>) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const stops = Array.from(event.currentTarget.querySelectorAll<HTMLElement>('.group-button, .study-row'));
+  const at = stops.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const next = stops[at + (event.key === 'ArrowDown' ? 1 : -1)];
+  if (!next) return;
+  event.preventDefault();
+  next.focus();
+}
+
 /**
  * Results grouped by patient, newest study first. A real <table> (one
  * <tbody> per patient), so screen readers announce rows and columns.
@@ -32,7 +44,7 @@ export function ResultsTable({
   onOpenPatient(patientKey: string): void;
 }) {
   return (
-    <table className="results">
+    <table className="results" onKeyDown={moveFocus}>
       <thead>
         <tr>
           <th scope="col" className="col-number">

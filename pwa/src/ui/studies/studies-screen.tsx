@@ -121,6 +121,15 @@ export function StudiesScreen({ dataVersion, visible }: { dataVersion: number; v
             placeholder="Patient number, name, description, report…  (pn: name: date: mod: …)"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              // Down from the search box goes to the first result.
+              if (e.key !== 'ArrowDown') return;
+              const first = document.querySelector<HTMLElement>('.results .group-button');
+              if (first) {
+                e.preventDefault();
+                first.focus();
+              }
+            }}
             autoComplete="off"
             spellCheck={false}
             aria-describedby="search-summary"
