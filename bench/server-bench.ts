@@ -1,8 +1,9 @@
 // Sync server figures (issue: sync server), each beside a raw baseline
 // measured in the same run: records pushed and pulled against bare SQLite
-// inserts, blob parts up and down against an fsync'd file write and a plain
+// inserts (and push also against those inserts after a signature check of
+// each record, the least a server that verifies must do), blob parts up and down against an fsync'd file write and a plain
 // HTTP PUT to a bare Node server, and memory with 200 idle live connections.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
+import { parseSignedRecord } from '../crypto/index.ts';
 import type { Figure } from './crypto-bench.ts';
 import { runPageDirect } from './browser-direct.ts';
 import { startServerProcess } from '../sync-server/src/testing/server-process.ts';
@@ -37,6 +39,40 @@ function sqliteBaseline(rows: Uint8Array[]): number {
   });
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i += BATCH) batch(rows.slice(i, i + BATCH), i);
+  const ms = performance.now() - t0;
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rows.length / (ms / 1000);
+}
+
+/**
+ * The least any server that checks signatures must do: parse each record,
+ * verify its Ed25519 signature with Node's OpenSSL on the thread pool (all of
+ * a batch at once, so on every core; the key object made once) and insert the
+ * batch as above. No HTTP, JSON, hashing or chain checks.
+ */
+async function verifiedSqliteBaseline(rows: Uint8Array[], devicePublicKey: Uint8Array): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'kura-sqlite-'));
+  const db = new Database(join(dir, 'b.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE r (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, bytes BLOB)');
+  const insert = db.prepare('INSERT INTO r (id, bytes) VALUES (?, ?)');
+  const batch = db.transaction((items: Uint8Array[], base: number) => {
+    items.forEach((b, i) => insert.run(`r${base + i}`, b));
+  });
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(devicePublicKey).toString('base64url') }, format: 'jwk' });
+  const check = (sealed: Uint8Array) =>
+    new Promise<void>((resolve, reject) => {
+      const { message, signature } = parseSignedRecord(sealed);
+      verify(null, message, key, signature, (error, ok) => (error || !ok ? reject(error ?? new Error('bad signature')) : resolve()));
+    });
+  const t0 = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const items = rows.slice(i, i + BATCH);
+    await Promise.all(items.map(check));
+    batch(items, i);
+  }
   const ms = performance.now() - t0;
   db.close();
   rmSync(dir, { recursive: true, force: true });
@@ -126,12 +162,16 @@ export async function benchServer(report: (f: Figure) => void): Promise<void> {
     }
     const pulledPerS = pulled / ((performance.now() - t0) / 1000);
     const baseline = sqliteBaseline(sealedBytes);
+    const verifiedBaseline = await verifiedSqliteBaseline(sealedBytes, facility.admin.device.publicKey);
     report({ name: `records pushed (batches of ${BATCH}, ~${sealedBytes[0]!.length} B sealed)`, value: pushed, unit: '/s' });
     report({ name: 'records pushed, 4 devices at once', value: pushed4, unit: '/s' });
     report({ name: `records pulled (pages of ${BATCH})`, value: pulledPerS, unit: '/s' });
     report({ name: 'baseline: bare SQLite inserts, 100 per transaction, WAL + FULL', value: baseline, unit: '/s' });
     report({ name: 'push / SQLite baseline', value: (100 * pushed) / baseline, unit: '%' });
     report({ name: 'push, 4 devices / SQLite baseline', value: (100 * pushed4) / baseline, unit: '%' });
+    report({ name: 'baseline 2: the same inserts after verifying each signature (Node, thread pool)', value: verifiedBaseline, unit: '/s' });
+    report({ name: 'push / verify + SQLite baseline', value: (100 * pushed) / verifiedBaseline, unit: '%' });
+    report({ name: 'push, 4 devices / verify + SQLite baseline', value: (100 * pushed4) / verifiedBaseline, unit: '%' });
     report({ name: 'pull / SQLite baseline', value: (100 * pulledPerS) / baseline, unit: '%' });
 
     const parts = Array.from({ length: PARTS }, () => new Uint8Array(randomBytes(PART)) as Uint8Array<ArrayBuffer>);
