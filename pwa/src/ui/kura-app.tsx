@@ -98,10 +98,13 @@ export function KuraApp({ vault, serviceWorker }: { vault: Vault; serviceWorker:
   );
   const context = useMemo(() => ({ vault, fail }), [vault, fail]);
 
+  /**
+   * After unlock, enrol or the kit: the status decides where to go, so a
+   * registration whose kit was never confirmed shows the kit again first.
+   */
   const unlocked = useCallback(
-    async (session: Session) => {
+    async (_session: Session) => {
       setSessionNumber((n) => n + 1);
-      setScreen({ name: 'unlocked', session });
       await refresh();
     },
     [refresh],

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { PatientTimeline as Timeline } from '../../vault/vault-api.ts';
 import { formatDicomDate, formatPersonName, formatSex, plural } from '../format.ts';
+import { StudyDetails } from './study-details.tsx';
 
 /** Every study and document of one patient, newest first. */
 export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBack(): void }) {
@@ -75,6 +76,7 @@ export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBa
                   <p>{study.reportText}</p>
                 </details>
               )}
+              <StudyDetails studyId={study.studyId} />
             </div>
           </li>
         ))}
