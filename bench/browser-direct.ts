@@ -1,6 +1,8 @@
 // Runs a page in Debian's Chromium started directly, without Playwright or
 // DevTools attached (which slow network-heavy pages many times over), and
-// returns what the page POSTs to /result.
+// returns what the page POSTs to /result. Extra files (test data too large
+// for the URL fragment) are served as given; what the page POSTs to /log is
+// printed, so a long page shows its progress.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,7 +12,17 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS } from './browser.ts';
 
-export async function runPageDirect(entry: string, fragment: string, timeoutMs = 120_000): Promise<Record<string, number>> {
+export interface PageFile {
+  body: Uint8Array | string;
+  type: string;
+}
+
+export async function runPageDirect(
+  entry: string,
+  fragment: string,
+  timeoutMs = 120_000,
+  files: Record<string, PageFile> = {},
+): Promise<Record<string, number>> {
   const script = (await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022' }))
     .outputFiles[0]!.text;
   let deliver!: (body: string) => void;
@@ -23,6 +35,17 @@ export async function runPageDirect(entry: string, fragment: string, timeoutMs =
       req.on('end', () => {
         res.writeHead(204).end();
         deliver(body);
+      });
+      return;
+    }
+    const file = req.url === undefined ? undefined : files[req.url];
+    if (file) return void res.writeHead(200, { 'content-type': file.type }).end(file.body);
+    if (req.url === '/log') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        res.writeHead(204).end();
+        console.error(`  page     ${body}`);
       });
       return;
     }
