@@ -339,6 +339,9 @@ function toReadError(error: unknown, fileName: string, where: string): DicomRead
 // stream (RFC 1951, no zlib header), inflated here with the platform's
 // DecompressionStream, which browsers, workers and Node all provide.
 
+/** Bytes after the deflate stream that are tolerated (padding, stray trailers). */
+const MAX_TRAILING_BYTES = 16;
+
 async function inflateDataSet(deflated: Uint8Array, fileName: string): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') {
     throw new DicomReadError(fileName, 'unsupported', 'a deflated data set needs DecompressionStream, which this browser lacks');
@@ -346,13 +349,16 @@ async function inflateDataSet(deflated: Uint8Array, fileName: string): Promise<U
   try {
     return await inflateRaw(deflated);
   } catch (error) {
-    // The file may end with one NUL byte that pads it to an even length; some
-    // inflaters refuse data after the end of the deflate stream.
-    if (deflated.length > 0 && deflated[deflated.length - 1] === 0) {
+    // Writers pad the file to an even length, and some leave a few more
+    // bytes after the deflate stream's last block; Chromium's inflater
+    // refuses anything after the end ("junk"), Node's ignores it. The first
+    // shorter input that inflates cleanly ends exactly where the stream does
+    // (cutting into the stream itself fails as incomplete).
+    for (let cut = 1; cut <= MAX_TRAILING_BYTES && cut < deflated.length; cut++) {
       try {
-        return await inflateRaw(deflated.subarray(0, deflated.length - 1));
+        return await inflateRaw(deflated.subarray(0, deflated.length - cut));
       } catch {
-        // Report the first failure below.
+        // try one byte shorter; report the first failure below
       }
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KuraDb } from '../db/index.ts';
 import { ADMIN, createHarness, fileOf, registerVault, type Harness } from './_test-harness.ts';
 import { writeSyntheticInstance } from './_test-dicom.ts';
+import { canaryNeedles as needles, containsBytes as contains } from './_canary-needles.ts';
 
 // Patient data planted in every field an import stores. ASCII, since the
 // test DICOM writer writes text byte for byte.
@@ -16,27 +17,6 @@ const CANARIES = {
   management: 'CANMGMT7720',
   pdf: 'CANARYPDFBODY',
 };
-
-/** Every way the canary could appear in a copied database: bytes as UTF-8, UTF-16LE, hex, base64 and base64url at each alignment. */
-function needles(canary: string): Uint8Array[] {
-  const utf8 = Buffer.from(canary, 'utf8');
-  const ascii = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
-  const out = [new Uint8Array(utf8), new Uint8Array(Buffer.from(canary, 'utf16le')), ascii(utf8.toString('hex')), ascii(utf8.toString('hex').toUpperCase())];
-  for (let shift = 0; shift < 3; shift++) {
-    const padded = Buffer.concat([Buffer.alloc(shift), utf8]);
-    for (const enc of ['base64', 'base64url'] as const) {
-      // Skip the characters the prefix bytes touch and the last, padding-dependent group.
-      const text = padded.toString(enc).replace(/=+$/, '');
-      const start = Math.ceil((shift * 4) / 3);
-      out.push(ascii(text.slice(start, Math.max(start + 8, text.length - 3))));
-    }
-  }
-  return out;
-}
-
-function contains(hay: Uint8Array, needle: Uint8Array): boolean {
-  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(Buffer.from(needle)) >= 0;
-}
 
 /** Walks a row's raw values: bytes, strings (as UTF-8 and UTF-16LE), numbers, arrays, objects. */
 function* rawValues(value: unknown): Generator<Uint8Array> {

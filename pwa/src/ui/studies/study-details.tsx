@@ -12,6 +12,70 @@ function countImages(series: SeriesDetails): string {
   return frames > images ? `${images} (${plural(frames, 'frame')})` : String(images);
 }
 
+/** (0010,0010) as DICOM writes it: component groups joined by '=', empty trailing groups dropped. */
+function dicomPersonName(name: Details['entry']['patientName']): string {
+  const groups = [name.alphabetic, name.ideographic, name.phonetic];
+  while (groups.length > 1 && groups.at(-1) === '') groups.pop();
+  return groups.join('=');
+}
+
+/**
+ * The identifiers a PACS or a support call asks for: the values as stored,
+ * unformatted, so they can be compared and copied exactly.
+ */
+function Identifiers({ details }: { details: Details }) {
+  const instances = details.series.flatMap((s) => s.instances.map((i) => ({ series: s, instance: i })));
+  return (
+    <details className="study-identifiers">
+      <summary>DICOM identifiers</summary>
+      <dl className="identifier-list">
+        <div>
+          <dt>Patient ID</dt>
+          <dd>{details.entry.patientNumber}</dd>
+        </div>
+        <div>
+          <dt>Patient's name</dt>
+          <dd>{dicomPersonName(details.entry.patientName)}</dd>
+        </div>
+        <div>
+          <dt>Study date</dt>
+          <dd>{details.entry.studyDate || '—'}</dd>
+        </div>
+        <div>
+          <dt>Study Instance UID</dt>
+          <dd>{details.studyInstanceUid ?? '—'}</dd>
+        </div>
+      </dl>
+      {instances.length > 0 && (
+        <div className="table-scroll">
+          <table className="simple-table identifier-table">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Modality</th>
+                <th scope="col">Series Instance UID</th>
+                <th scope="col">SOP Instance UID</th>
+                <th scope="col">Transfer syntax</th>
+              </tr>
+            </thead>
+            <tbody>
+              {instances.map(({ series, instance }) => (
+                <tr key={instance.sopInstanceUid} data-file={instance.fileName}>
+                  <td>{instance.fileName}</td>
+                  <td>{series.modality ?? ''}</td>
+                  <td>{series.seriesInstanceUid ?? '—'}</td>
+                  <td>{instance.sopInstanceUid}</td>
+                  <td>{instance.transferSyntaxUid}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </details>
+  );
+}
+
 /**
  * A study's series, images and documents, fetched only when asked for: the
  * timeline itself needs no more than the search index holds.
@@ -93,6 +157,7 @@ export function StudyDetails({ studyId }: { studyId: string }) {
             </ul>
           )}
           {details.series.length === 0 && details.documents.length === 0 && <p className="muted">Nothing stored yet.</p>}
+          {details.series.length > 0 && <Identifiers details={details} />}
         </div>
       )}
     </details>
