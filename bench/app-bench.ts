@@ -49,9 +49,6 @@ function walk(dir: string): string[] {
 
 // ── 1. the corpus, repeated with fresh UIDs ─────────────────────────────
 
-const DIGIT = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-const UID_BYTE = (b: number | undefined) => DIGIT(b) || b === 0x2e;
-
 /**
  * Positions of a UID a copy may rewrite: digits after the first two
  * components (so the root still reads 1.2… or 2.25…) that do not lead a
@@ -84,13 +81,19 @@ function uidOfCopy(uid: string, k: number, digits: number): string {
   return chars.join('');
 }
 
-/** Every occurrence of `uid` as a whole UID (not inside a longer one) in the file. */
+/**
+ * Every occurrence of `uid` in the file, but not as the head of a longer UID
+ * (a series UID is often the study's plus ".1"). The byte before is not
+ * checked: it is the value's length, which may be any byte, a digit too
+ * (big-endian files). A false match inside some other UID only varies that
+ * UID as well; the trial read in readableCorpus checks the result.
+ */
 function occurrences(bytes: Uint8Array, uid: string): number[] {
   const needle = Buffer.from(uid, 'latin1');
   const hay = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: number[] = [];
   for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
-    if (!UID_BYTE(hay[at - 1]) && !UID_BYTE(hay[at + needle.length])) out.push(at);
+    if (hay[at + needle.length] !== 0x2e) out.push(at);
   }
   return out;
 }
