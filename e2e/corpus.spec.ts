@@ -218,6 +218,9 @@ test('the whole corpus: imported as the manifest reads it, found in Japanese, no
   expect(failureText).toMatch(/pydicom__MR_truncated\.dcm\s*truncated/);
   expect(failureText).toContain('manifest.json');
   expect(failureText).toContain('SOURCES.md');
+  // A DICOMDIR picked without its folder: one line, not one per file it lists.
+  expect(failureText).toMatch(/DICOMDIR\s*lists \d+ files that are not among the chosen files/);
+  await expect(failures).toHaveCount(4);
   await page.screenshot({ path: testInfo.outputPath('corpus-summary.png'), fullPage: true });
   await page.getByRole('button', { name: 'Show studies' }).click();
 

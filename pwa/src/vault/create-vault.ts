@@ -1148,10 +1148,17 @@ export function createVault(deps: VaultDeps): Vault {
         bytesDone += file.size;
         report();
       }
+      // One line per DICOMDIR, not one per absent file: a DICOMDIR picked
+      // without its folder would otherwise bury the real failures.
       for (const dir of dicomDirs) {
-        for (const path of missingDicomDirFiles(dir, dir.references, seenPaths)) {
-          failed.push({ name: path, reason: 'listed in the DICOMDIR but not found' });
-        }
+        const missing = missingDicomDirFiles(dir, dir.references, seenPaths);
+        if (missing.length === 0) continue;
+        const folder = dir.name.slice(0, dir.name.lastIndexOf('/') + 1);
+        const shown = missing.slice(0, 3).map((p) => p.slice(folder.length)).join(', ') + (missing.length > 3 ? ', …' : '');
+        failed.push({
+          name: dir.name,
+          reason: `lists ${missing.length === 1 ? 'a file' : `${missing.length} files`} that ${missing.length === 1 ? 'is' : 'are'} not among the chosen files (${shown}): choose the whole folder or CD`,
+        });
       }
 
       // patient → study → series → instance
