@@ -113,8 +113,6 @@ export interface VaultDeps {
 
 /** The vault's API plus what other worker-side modules (viewer, export, sync) need. */
 export interface Vault extends VaultApi {
-  /** The original bytes of a stored DICOM instance, decrypted from its blob parts. */
-  readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
   /** The study document's instance descriptors (what the viewer and export list). */
   readStudyInstances(studyId: string): Promise<InstanceDescriptor[]>;
 }
@@ -1037,9 +1035,8 @@ export function createVault(deps: VaultDeps): Vault {
         if (e instanceof QueryError) return { groups: [], studyCount: 0, error: e.message };
         throw e;
       }
-      const groups = v.index.search(parsed);
-      const studyCount = groups.reduce((n, g) => n + g.studies.length, 0);
-      return { groups: groups.slice(0, options.limit ?? 200), studyCount, error: null };
+      const { groups, studyCount } = v.index.find(parsed, { limit: options.limit ?? 200 });
+      return { groups, studyCount, error: null };
     },
 
     async patient(patientKey: string): Promise<PatientTimeline | null> {

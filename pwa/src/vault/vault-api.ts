@@ -250,6 +250,8 @@ export interface VaultApi {
   patient(patientKey: string): Promise<PatientTimeline | null>;
   /** Opens the study's document: series, instances and documents (no pixels). */
   study(studyId: string): Promise<StudyDetails | null>;
+  /** The original file of one instance, decrypted (for the viewer and export); transferred, not copied. */
+  readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
 
   /** Reading phase: tags of every file (ZIPs opened, DICOMDIRs followed), nothing stored. */
   planImport(sources: ImportSource[], onProgress?: (p: ImportProgress) => void): Promise<ImportPlan>;
