@@ -212,6 +212,18 @@ interface Batch {
   files: number;
 }
 
+/** A batch taken out of the working documents: sealed, ready to store. */
+interface PreparedBatch {
+  pageId: number;
+  /** The chain head the batch follows, and the head after it. */
+  start: Chain;
+  chain: Chain;
+  records: Uint8Array[];
+  batch: Batch;
+  studies: StudyItem[];
+  patients: PatientItem[];
+}
+
 export function createVault(deps: VaultDeps): Vault {
   const db = deps.db;
   const now = deps.now ?? (() => Date.now());
@@ -562,20 +574,26 @@ export function createVault(deps: VaultDeps): Vault {
     return false;
   }
 
-  /**
-   * Seals the batch's records, encrypts its index page, and stores parts,
-   * records, index page and the device chain head in one transaction: all of
-   * it or none. Crypto runs before the transaction opens, since awaiting
-   * WebCrypto inside would end the transaction early.
-   */
+  /** Seals one batch and stores it (documents, typed reports: nothing to overlap with). */
   async function writeBatch(v: Unlocked, studies: Map<string, StudyWork>, patients: Map<string, PatientWork>, batch: Batch): Promise<void> {
+    const pageId = (((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0) + 1;
+    await storeBatch(v, prepareBatch(v, studies, patients, batch, pageId));
+  }
+
+  /**
+   * Takes what the batch changed out of the working documents, at once and
+   * without awaiting anything: the import goes on encrypting the next batch's
+   * files into the same documents while this one is being stored. Seals the
+   * records (and signs them) here too, chaining from the last stored record.
+   */
+  function prepareBatch(v: Unlocked, studies: Map<string, StudyWork>, patients: Map<string, PatientWork>, batch: Batch, pageId: number): PreparedBatch {
     const chain: Chain = { deviceSeq: v.chain.deviceSeq, prevHash: v.chain.prevHash };
-    const pageId = ((await db.logPages.orderBy(':id').lastKey()) as number | undefined ?? 0) + 1;
     const records: Uint8Array[] = [];
     const keyRecord = (w: DocWork) => {
       if (w.keyWritten) return;
       const body = new TextEncoder().encode(JSON.stringify({ keyId: w.keyId, wrappedKey: w.wrappedKey }));
       records.push(seal(v, chain, { docId: w.docId, patientKey: w.patientKey, kind: KIND_DOC_KEY, keyId: FACILITY_KEY_ID }, v.facilityDocKey, body));
+      w.keyWritten = true;
     };
     const updateRecord = (w: DocWork) => {
       const update = w.doc.takeUpdate();
@@ -586,7 +604,10 @@ export function createVault(deps: VaultDeps): Vault {
     for (const p of touchedPatients) {
       keyRecord(p);
       updateRecord(p);
+      p.touched = false;
+      p.logPages.push(pageId);
     }
+    const studyItems: StudyItem[] = [];
     for (const s of touchedStudies) {
       keyRecord(s);
       updateRecord(s);
@@ -611,20 +632,30 @@ export function createVault(deps: VaultDeps): Vault {
       const modalities = new Set(s.entry.modalities);
       for (const d of s.queued) if (d.modality) modalities.add(d.modality);
       s.entry.modalities = [...modalities].sort();
+      s.queued = [];
+      s.touched = false;
+      s.logPages.push(pageId);
+      studyItems.push({ entry: structuredClone(s.entry), studyInstanceUid: s.studyInstanceUid, keyId: s.keyId, wrappedKey: s.wrappedKey, logPages: [...s.logPages] });
     }
-    const body: IndexPageBody = {
-      studies: touchedStudies.map((s) => ({
-        entry: s.entry,
-        studyInstanceUid: s.studyInstanceUid,
-        keyId: s.keyId,
-        wrappedKey: s.wrappedKey,
-        logPages: [...s.logPages, pageId],
-      })),
-      patients: touchedPatients.map((p) => ({ patientKey: p.patientKey, docId: p.docId, keyId: p.keyId, wrappedKey: p.wrappedKey, logPages: [...p.logPages, pageId] })),
-    };
-    const indexPage = await sealIndexPage(v.indexKey, body, batch.instanceUids, now(), random);
+    const patientItems: PatientItem[] = touchedPatients.map((p) => ({
+      patientKey: p.patientKey,
+      docId: p.docId,
+      keyId: p.keyId,
+      wrappedKey: p.wrappedKey,
+      logPages: [...p.logPages],
+    }));
+    return { pageId, start: v.chain, chain, records, batch, studies: studyItems, patients: patientItems };
+  }
+
+  /**
+   * Stores parts, records, the index page and the device chain head in one
+   * transaction: all of it or none. The index page is encrypted before the
+   * transaction opens, since awaiting WebCrypto inside would end it early.
+   */
+  async function storeBatch(v: Unlocked, p: PreparedBatch): Promise<void> {
+    const { pageId, start, chain, records, batch } = p;
+    const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, batch.instanceUids, now(), random);
     const recordBytes = records.reduce((n, r) => n + r.length, 0);
-    const start = v.chain;
 
     await db.transaction('rw', [db.device, db.logPages, db.blobParts, db.indexPages], async () => {
       const row = await db.device.get('this');
@@ -632,33 +663,23 @@ export function createVault(deps: VaultDeps): Vault {
       if (!row || row.deviceSeq !== start.deviceSeq || !equalBytes(row.prevHash, start.prevHash) || last !== pageId - 1) {
         throw new VaultError('invalid', 'Another Kura window wrote to this vault at the same time. Close it and import again.');
       }
-      const present = await db.blobParts.bulkGet(batch.parts.map((p) => p.address));
-      const fresh = batch.parts.filter((p, i) => !present[i]);
+      const present = await db.blobParts.bulkGet(batch.parts.map((x) => x.address));
+      const fresh = batch.parts.filter((_, i) => !present[i]);
       if (fresh.length > 0) await db.blobParts.bulkAdd(fresh);
       if (records.length > 0) {
         await db.logPages.add({ pageId, state: 'pending', records, seqs: records.map(() => null), createdAt: now(), bytes: recordBytes });
       }
       await db.indexPages.add(indexPage as IndexPageRow);
-      const added = fresh.reduce((n, p) => n + p.bytes.length, 0) + recordBytes + indexPage.bytes;
+      const added = fresh.reduce((n, x) => n + x.bytes.length, 0) + recordBytes + indexPage.bytes;
       await db.device.update('this', { deviceSeq: chain.deviceSeq, prevHash: chain.prevHash, storedBytes: row.storedBytes + added });
     });
 
     // Stored: only now does the in-memory state follow.
     v.chain = chain;
-    for (const p of touchedPatients) {
-      p.keyWritten = true;
-      p.touched = false;
-      p.logPages.push(pageId);
-      v.patients.set(p.patientKey, { patientKey: p.patientKey, docId: p.docId, keyId: p.keyId, wrappedKey: p.wrappedKey, logPages: [...p.logPages] });
-    }
-    for (const s of touchedStudies) {
-      s.keyWritten = true;
-      s.touched = false;
-      s.queued = [];
-      s.logPages.push(pageId);
-      const item: StudyItem = { entry: structuredClone(s.entry), studyInstanceUid: s.studyInstanceUid, keyId: s.keyId, wrappedKey: s.wrappedKey, logPages: [...s.logPages] };
-      v.studies.set(s.docId, item);
-      if (s.studyInstanceUid) v.studiesByUid.set(s.studyInstanceUid, s.docId);
+    for (const item of p.patients) v.patients.set(item.patientKey, item);
+    for (const item of p.studies) {
+      v.studies.set(item.entry.studyId, item);
+      if (item.studyInstanceUid) v.studiesByUid.set(item.studyInstanceUid, item.entry.studyId);
       v.index.put(item.entry);
     }
     if (v.instanceUids) for (const uid of batch.instanceUids) v.instanceUids.add(uid);
@@ -1242,19 +1263,30 @@ export function createVault(deps: VaultDeps): Vault {
       let inBatch = 0;
       const report = () =>
         onProgress?.({ phase: 'saving', filesDone, filesTotal, bytesDone, bytesTotal, megabytesPerSecond: rate(bytesDone, now() - started) });
+      // One batch is stored while the next one's files are read and
+      // encrypted: IndexedDB and WebCrypto then work at the same time.
+      let storing: Promise<void> | null = null;
       const flush = async () => {
         if (batch.files === 0 && ![...studyWorks.values()].some((s) => s.touched)) return;
-        try {
-          await writeBatch(v, studyWorks, patientWorks, batch);
-        } catch (e) {
-          if (isQuotaError(e)) throw quotaError(imported, e);
-          throw e;
-        }
-        imported += batch.files;
+        // The previous batch first: its failure (out of space) stops the import here.
+        if (storing) await storing;
+        const pageId = (((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0) + 1;
+        const prepared = prepareBatch(v, studyWorks, patientWorks, batch, pageId);
+        const files = batch.files;
         batch = { parts: [], instanceUids: [], files: 0 };
         batchPlain = 0;
         inBatch = 0;
-        report();
+        storing = storeBatch(v, prepared).then(
+          () => {
+            imported += files;
+            report();
+          },
+          (e: unknown) => {
+            throw isQuotaError(e) ? quotaError(imported, e) : e;
+          },
+        );
+        // Handled when awaited above or after the last batch; not an unhandled rejection meanwhile.
+        storing.catch(() => undefined);
       };
 
       for (const ps of plan.studies) {
@@ -1332,6 +1364,7 @@ export function createVault(deps: VaultDeps): Vault {
         }
       }
       await flush();
+      if (storing) await storing;
       for (const w of [...studyWorks.values(), ...patientWorks.values()]) w.doc.destroy();
       await compactIndex(v);
       return {
