@@ -52,6 +52,7 @@ export type { TransferKeyPair } from './transfer-key.ts';
 
 export {
   sealRecord,
+  sealRecordAsync,
   openRecord,
   parseRecordHeader,
   parseSignedRecord,

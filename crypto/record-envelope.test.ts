@@ -14,6 +14,7 @@ import {
   openRecord,
   parseRecordHeader,
   sealRecord,
+  sealRecordAsync,
   verifyRecordSignature,
   type RecordHeader,
 } from './record-envelope.ts';
@@ -43,6 +44,22 @@ describe('record envelope', () => {
     expect(parseRecordHeader(sealed)).toEqual(header);
     expect(await verifyRecordSignature(sealed, device.publicKey)).toEqual(header);
     expect(Buffer.from(sealed).includes(Buffer.from('Yamada'))).toBe(false);
+  });
+
+  it('seals the same bytes whether WebCrypto or noble signs', async () => {
+    const body = utf8('{"instances":3}');
+    for (let i = 0; i < 5; i++) {
+      const input = { header: { ...header, deviceSeq: i + 1 }, body, docKey, deviceSecretKey: device.secretKey };
+      const a = sealRecord({ ...input, rng: seededRandom(`same ${i}`) });
+      const b = await sealRecordAsync({ ...input, rng: seededRandom(`same ${i}`) });
+      expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+      expect((await open(b)).body).toEqual(body);
+    }
+    // Another device's key signs differently (the cached key is per secret key).
+    const other = generateDeviceKeyPair(rng);
+    const c = await sealRecordAsync({ header, body, docKey, deviceSecretKey: other.secretKey, rng: seededRandom('same 0') });
+    await expect(open(c)).rejects.toThrow(IntegrityError);
+    expect(await verifyRecordSignature(c, other.publicKey)).toEqual(header);
   });
 
   it('pads bodies so sizes show only roughly', () => {

@@ -2,7 +2,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { abytes, concatBytes, equalBytes, readU32, readU64, writeU32, writeU64, zero } from './_bytes.ts';
-import { verifyEd25519 } from './_ed25519.ts';
+import { signEd25519, verifyEd25519 } from './_ed25519.ts';
 import { encodeFields, ID_PATTERN } from './_fields.ts';
 import { deriveKey } from './_kdf.ts';
 import { IntegrityError } from './integrity-error.ts';
@@ -142,7 +142,21 @@ export interface SealRecordInput {
   readonly rng?: RandomSource;
 }
 
-export function sealRecord({ header, body, docKey, deviceSecretKey, rng = systemRandom }: SealRecordInput): Uint8Array {
+export function sealRecord(input: SealRecordInput): Uint8Array {
+  const signed = sealUnsigned(input);
+  return concatBytes(signed, ed25519.sign(signatureMessage(signed), input.deviceSecretKey));
+}
+
+/**
+ * sealRecord with the signature made through WebCrypto where it can be: the
+ * same bytes, several times faster, for writers of many records (an import).
+ */
+export async function sealRecordAsync(input: SealRecordInput): Promise<Uint8Array> {
+  const signed = sealUnsigned(input);
+  return concatBytes(signed, await signEd25519(input.deviceSecretKey, signatureMessage(signed)));
+}
+
+function sealUnsigned({ header, body, docKey, deviceSecretKey, rng = systemRandom }: SealRecordInput): Uint8Array {
   assertKey(docKey, 'document key');
   abytes(deviceSecretKey, 32, 'device secret key');
   abytes(body, undefined, 'record body');
@@ -157,8 +171,7 @@ export function sealRecord({ header, body, docKey, deviceSecretKey, rng = system
   zero(recordKey, padded);
   const ctLength = new Uint8Array(4);
   writeU32(ctLength, 0, ciphertext.length);
-  const signed = concatBytes(headerBytes, nonce, ctLength, ciphertext);
-  return concatBytes(signed, ed25519.sign(signatureMessage(signed), deviceSecretKey));
+  return concatBytes(headerBytes, nonce, ctLength, ciphertext);
 }
 
 /**

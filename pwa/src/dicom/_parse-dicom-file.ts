@@ -61,6 +61,74 @@ export function parseDicomFileSync(bytes: Uint8Array, fileName: string): ParsedD
   return finish(fileName, location, bytes, location.offset);
 }
 
+/** Thrown by parseDicomFilePrefix when the prefix cannot settle the file's tags: read all of it. */
+export class NeedWholeFile extends Error {
+  override name = 'NeedWholeFile';
+}
+
+const PIXEL_DATA = 'x7fe00010';
+
+/**
+ * Parses the first bytes of a file of `fileSize` bytes, up to the Pixel Data
+ * element's header: the tags, without reading the pixels (most of a file).
+ * Settles only the clear cases — everything before the pixel data is inside
+ * the prefix — and throws NeedWholeFile for anything else (a deflated data
+ * set, a header longer than the prefix, no pixel data, any parse error), so
+ * the whole file then gets the full reading and its exact error messages.
+ *
+ * Pixel data of a defined length is checked against the file size here; for
+ * encapsulated pixel data `endsWithSequenceDelimiter` asks the caller to
+ * check the file's last 8 bytes, as a cut-off file does not end with one.
+ */
+export function parseDicomFilePrefix(
+  prefix: Uint8Array,
+  fileSize: number,
+  fileName: string,
+): { file: ParsedDicomFile; endsWithSequenceDelimiter: boolean } {
+  let location: DataSetLocation;
+  let dataSet: DataSet;
+  try {
+    location = locateDataSet(prefix, fileName);
+    if (location.encoding === 'deflated' || location.meta === null) throw new NeedWholeFile();
+    dataSet = parseDataSetUntilPixelData(prefix, location.offset, location.encoding);
+  } catch (error) {
+    if (error instanceof NeedWholeFile) throw error;
+    throw new NeedWholeFile(String(error));
+  }
+  const pixels = dataSet.elements[PIXEL_DATA];
+  if (!pixels) throw new NeedWholeFile('no pixel data within the prefix');
+  for (const element of Object.values(dataSet.elements)) {
+    if (element !== pixels && !(element.hadUndefinedLength && element.length === 0xffffffff) && element.dataOffset + element.length > prefix.length) {
+      throw new NeedWholeFile('an element runs past the prefix');
+    }
+  }
+  if (dataSet.warnings.length > 0) throw new NeedWholeFile('the parser noted problems');
+  const encapsulated = pixels.hadUndefinedLength === true;
+  if (!encapsulated && pixels.dataOffset + pixels.length > fileSize) {
+    throw new DicomReadError(
+      fileName,
+      'truncated',
+      `${describeTag(pixels.tag)} declares ${pixels.length} bytes at offset ${pixels.dataOffset}, but only ${fileSize - pixels.dataOffset} follow`,
+    );
+  }
+  return {
+    file: { meta: location.meta, dataSet, transferSyntaxUid: location.transferSyntaxUid, hasFileMeta: true, warnings: location.warnings },
+    endsWithSequenceDelimiter: encapsulated,
+  };
+}
+
+function parseDataSetUntilPixelData(bytes: Uint8Array, offset: number, encoding: Exclude<DataSetEncoding, 'deflated'>): DataSet {
+  const parser: ByteArrayParser =
+    encoding === 'explicit-be' ? dicomParser.bigEndianByteArrayParser : dicomParser.littleEndianByteArrayParser;
+  const dataSet = new dicomParser.DataSet(parser, bytes, {});
+  const stream: ByteStream = new dicomParser.ByteStream(parser, bytes, offset);
+  dataSet.warnings = stream.warnings;
+  const options = { untilTag: PIXEL_DATA };
+  if (encoding === 'implicit-le') dicomParser.parseDicomDataSetImplicit(dataSet, stream, bytes.length, options);
+  else dicomParser.parseDicomDataSetExplicit(dataSet, stream, bytes.length, options);
+  return dataSet;
+}
+
 /** Parses any supported file; a deflated data set is inflated with DecompressionStream first. */
 export async function parseDicomFile(bytes: Uint8Array, fileName: string): Promise<ParsedDicomFile> {
   const location = locateDataSet(bytes, fileName);

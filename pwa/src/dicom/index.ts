@@ -1,8 +1,8 @@
 // pwa/src/dicom/: reading DICOM for the import (DESIGN.md §7, §8). Pure: bytes
 // in, values out; no DOM and no Node APIs, so it runs in the dicom worker.
 
-export { readDicomTags, MEDIA_STORAGE_DIRECTORY_SOP_CLASS_UID } from './read-dicom-tags.ts';
-export type { DicomTags } from './read-dicom-tags.ts';
+export { readDicomTags, readDicomTagsFrom, MEDIA_STORAGE_DIRECTORY_SOP_CLASS_UID, TAG_PREFIX_BYTES } from './read-dicom-tags.ts';
+export type { DicomTags, DicomByteSource } from './read-dicom-tags.ts';
 export { readDicomDir } from './read-dicomdir.ts';
 export type { DicomDirEntry, DicomDirPatient, DicomDirStudy, DicomDirSeries } from './read-dicomdir.ts';
 export { DicomReadError } from './dicom-read-error.ts';

@@ -1,4 +1,4 @@
-import { parseDicomFile } from './_parse-dicom-file.ts';
+import { NeedWholeFile, parseDicomFile, parseDicomFilePrefix, type ParsedDicomFile } from './_parse-dicom-file.ts';
 import { createValueReader, readSpecificCharacterSet } from './_read-values.ts';
 import type { PersonName } from './parse-person-name.ts';
 
@@ -81,7 +81,45 @@ export interface DicomTags {
  * @throws DicomReadError "not a DICOM file", "truncated: …", "malformed: …" or "unsupported: …".
  */
 export async function readDicomTags(bytes: Uint8Array, fileName: string): Promise<DicomTags> {
-  const file = await parseDicomFile(bytes, fileName);
+  return tagsOf(await parseDicomFile(bytes, fileName));
+}
+
+/** A file that can be read whole, and in ranges where it allows it. */
+export interface DicomByteSource {
+  readonly size: number;
+  read(): Promise<Uint8Array>;
+  readRange?(start: number, end: number): Promise<Uint8Array>;
+}
+
+/** Bytes read first: the header before the pixel data fits in this in all but unusual files. */
+export const TAG_PREFIX_BYTES = 64 * 1024;
+
+/**
+ * readDicomTags for a file not yet in memory: reads the first 64 KiB (and,
+ * for encapsulated pixel data, the last 8 bytes) instead of the whole file
+ * when that settles the tags, which is most of the time; otherwise the whole
+ * file, with the same answers and errors as readDicomTags. `head`: the first
+ * TAG_PREFIX_BYTES if the caller has them already (each read has a cost).
+ */
+export async function readDicomTagsFrom(source: DicomByteSource, fileName: string, head?: Uint8Array): Promise<DicomTags> {
+  if (source.readRange && source.size > 2 * TAG_PREFIX_BYTES) {
+    try {
+      const prefix = head?.length === TAG_PREFIX_BYTES ? head : await source.readRange(0, TAG_PREFIX_BYTES);
+      const { file, endsWithSequenceDelimiter } = parseDicomFilePrefix(prefix, source.size, fileName);
+      if (!endsWithSequenceDelimiter || isSequenceDelimiter(await source.readRange(source.size - 8, source.size))) return tagsOf(file);
+    } catch (error) {
+      if (!(error instanceof NeedWholeFile)) throw error;
+    }
+  }
+  return readDicomTags(await source.read(), fileName);
+}
+
+/** (FFFE,E0DD) with length 0, little endian: how encapsulated pixel data ends (PS3.5 §A.4). */
+function isSequenceDelimiter(tail: Uint8Array): boolean {
+  return tail.length === 8 && [0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0].every((b, i) => tail[i] === b);
+}
+
+function tagsOf(file: ParsedDicomFile): DicomTags {
   const { dataSet, meta } = file;
   const warnings = [...file.warnings];
   const specificCharacterSet = readSpecificCharacterSet(dataSet);

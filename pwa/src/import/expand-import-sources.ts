@@ -20,6 +20,11 @@ export interface ImportFile {
    * report it as `{ name, reason: error.message }` and go on.
    */
   read(): Promise<Uint8Array>;
+  /**
+   * Loads bytes [start, end) without the rest, where the file allows it (a
+   * picked file; not an entry inside a compressed archive). Rejects as read().
+   */
+  readRange?(start: number, end: number): Promise<Uint8Array>;
 }
 
 /** Whether an item expandImportSources yielded is a failure rather than a file. */
@@ -38,23 +43,33 @@ export function isImportFailure(item: ImportFile | ImportFailure): item is Impor
  * shows up as read() rejecting, not here.
  */
 export async function* expandImportSources(sources: readonly ImportSource[]): AsyncGenerator<ImportFile | ImportFailure> {
-  for (const source of sources) {
-    const path = normaliseSourcePath(source.path) || source.file.name;
-    if (isJunkPath(path)) continue;
-    let head: Uint8Array;
-    try {
-      head = new Uint8Array(await source.file.slice(0, 4).arrayBuffer());
-    } catch (error) {
-      yield { name: path, reason: reasonFor(error) };
-      continue;
-    }
-    if (startsLikeZip(head) || /\.zip$/i.test(path)) {
+  const picked = sources
+    .map((source) => ({ source, path: normaliseSourcePath(source.path) || source.file.name }))
+    .filter(({ path }) => !isJunkPath(path));
+  // Each read of a picked file is a round trip to the browser's file store:
+  // the first bytes of the next few files are asked for together.
+  const peek = (i: number) =>
+    picked[i]!.source.file.slice(0, 4).arrayBuffer().then(
+      (buffer) => new Uint8Array(buffer),
+      (error: unknown) => new Error(reasonFor(error)),
+    );
+  const heads: Promise<Uint8Array | Error>[] = [];
+  for (let i = 0; i < picked.length; i++) {
+    while (heads.length < PEEK_AHEAD && i + heads.length < picked.length) heads.push(peek(i + heads.length));
+    const head = await heads.shift()!;
+    const { source, path } = picked[i]!;
+    if (head instanceof Error) {
+      yield { name: path, reason: head.message };
+    } else if (startsLikeZip(head) || /\.zip$/i.test(path)) {
       yield* expandArchive(source.file, path, 0);
     } else {
       yield fileFrom(source.file, path);
     }
   }
 }
+
+/** Files whose first bytes are asked for at once. */
+const PEEK_AHEAD = 16;
 
 /** One level of nesting is what exports hold (a ZIP of per-study ZIPs); deeper is refused rather than unpacked into memory. */
 const MAX_NESTING = 1;
@@ -115,6 +130,13 @@ function fileFrom(file: Blob, path: string): ImportFile {
     read: async () => {
       try {
         return new Uint8Array(await file.arrayBuffer());
+      } catch (error) {
+        throw new Error(reasonFor(error));
+      }
+    },
+    readRange: async (start, end) => {
+      try {
+        return new Uint8Array(await file.slice(start, end).arrayBuffer());
       } catch (error) {
         throw new Error(reasonFor(error));
       }

@@ -35,6 +35,7 @@ import {
   RecoveryKitError,
   SecretKeyError,
   sealRecord,
+  sealRecordAsync,
   signLoginChallenge,
   splitIntoParts,
   systemRandom,
@@ -55,9 +56,11 @@ import {
   type SecretKey,
 } from '../../../crypto/index.ts';
 import type { BlobPartRow, DeviceMemberRow, DeviceRow, IndexPageRow, KuraDb } from '../db/index.ts';
-import { DicomReadError, readDicomDir, readDicomTags, type DicomTags } from '../dicom/index.ts';
+import { DicomReadError, readDicomDir, readDicomTagsFrom, TAG_PREFIX_BYTES, type DicomTags } from '../dicom/index.ts';
 import { newId, newRecordId } from './_ids.ts';
 import { listImportFiles, missingDicomDirFiles, type ImportFile } from './_import-files.ts';
+import { SNIFF_LENGTH } from '../import/index.ts';
+import { readAhead } from './_read-ahead.ts';
 import {
   openIndexPageEntries,
   openIndexPageInstances,
@@ -118,6 +121,8 @@ export interface Vault extends VaultApi {
 }
 
 const WRONG_PASSWORD = 'Wrong name or password';
+/** Files read ahead of the one being parsed or encrypted: a few, and a bounded number of bytes. */
+const READ_AHEAD = { count: 4, bytes: 32 * 1024 * 1024 };
 const PHOTO_OR_DOCUMENT = 'a photo or document: use Add photo or document';
 /** The record kinds this vault writes. */
 const KIND_FACILITY = 'facility';
@@ -212,13 +217,19 @@ interface Batch {
   files: number;
 }
 
-/** A batch taken out of the working documents: sealed, ready to store. */
+interface PendingRecord {
+  header: { docId: string; patientKey: string; kind: string; keyId: string };
+  docKey: DocumentKey;
+  body: Uint8Array;
+}
+
+/** A batch taken out of the working documents, ready to seal and store. */
 interface PreparedBatch {
   pageId: number;
-  /** The chain head the batch follows, and the head after it. */
+  /** The chain head the batch follows. */
   start: Chain;
-  chain: Chain;
-  records: Uint8Array[];
+  /** Its records, to be sealed and signed in order when stored. */
+  pending: PendingRecord[];
   batch: Batch;
   studies: StudyItem[];
   patients: PatientItem[];
@@ -304,6 +315,26 @@ export function createVault(deps: VaultDeps): Vault {
         prevHash: chain.prevHash,
         ...header,
       },
+      body,
+      docKey,
+      deviceSecretKey: v.deviceSecretKey,
+      rng: random,
+    });
+    chain.deviceSeq += 1;
+    chain.prevHash = hashRecord(sealed);
+    return sealed;
+  }
+
+  /** seal, signed through WebCrypto: an import writes thousands of records. */
+  async function sealAsync(
+    v: Unlocked,
+    chain: Chain,
+    header: { docId: string; patientKey: string; kind: string; keyId: string },
+    docKey: DocumentKey,
+    body: Uint8Array,
+  ): Promise<Uint8Array> {
+    const sealed = await sealRecordAsync({
+      header: { facilityId: v.facilityId, recordId: newRecordId(now(), random), deviceId: v.deviceId, deviceSeq: chain.deviceSeq + 1, prevHash: chain.prevHash, ...header },
       body,
       docKey,
       deviceSecretKey: v.deviceSecretKey,
@@ -587,17 +618,16 @@ export function createVault(deps: VaultDeps): Vault {
    * records (and signs them) here too, chaining from the last stored record.
    */
   function prepareBatch(v: Unlocked, studies: Map<string, StudyWork>, patients: Map<string, PatientWork>, batch: Batch, pageId: number): PreparedBatch {
-    const chain: Chain = { deviceSeq: v.chain.deviceSeq, prevHash: v.chain.prevHash };
-    const records: Uint8Array[] = [];
+    const records: PendingRecord[] = [];
     const keyRecord = (w: DocWork) => {
       if (w.keyWritten) return;
       const body = new TextEncoder().encode(JSON.stringify({ keyId: w.keyId, wrappedKey: w.wrappedKey }));
-      records.push(seal(v, chain, { docId: w.docId, patientKey: w.patientKey, kind: KIND_DOC_KEY, keyId: FACILITY_KEY_ID }, v.facilityDocKey, body));
+      records.push({ header: { docId: w.docId, patientKey: w.patientKey, kind: KIND_DOC_KEY, keyId: FACILITY_KEY_ID }, docKey: v.facilityDocKey, body });
       w.keyWritten = true;
     };
     const updateRecord = (w: DocWork) => {
       const update = w.doc.takeUpdate();
-      if (update) records.push(seal(v, chain, { docId: w.docId, patientKey: w.patientKey, kind: KIND_DOC_UPDATE, keyId: w.keyId }, w.docKey, update));
+      if (update) records.push({ header: { docId: w.docId, patientKey: w.patientKey, kind: KIND_DOC_UPDATE, keyId: w.keyId }, docKey: w.docKey, body: update });
     };
     const touchedPatients = [...patients.values()].filter((p) => p.touched);
     const touchedStudies = [...studies.values()].filter((s) => s.touched);
@@ -644,7 +674,7 @@ export function createVault(deps: VaultDeps): Vault {
       wrappedKey: p.wrappedKey,
       logPages: [...p.logPages],
     }));
-    return { pageId, start: v.chain, chain, records, batch, studies: studyItems, patients: patientItems };
+    return { pageId, start: v.chain, pending: records, batch, studies: studyItems, patients: patientItems };
   }
 
   /**
@@ -653,7 +683,11 @@ export function createVault(deps: VaultDeps): Vault {
    * transaction opens, since awaiting WebCrypto inside would end it early.
    */
   async function storeBatch(v: Unlocked, p: PreparedBatch): Promise<void> {
-    const { pageId, start, chain, records, batch } = p;
+    const { pageId, start, batch } = p;
+    // Each record links to the hash of the one before: sealed in order.
+    const chain: Chain = { deviceSeq: start.deviceSeq, prevHash: start.prevHash };
+    const records: Uint8Array[] = [];
+    for (const r of p.pending) records.push(await sealAsync(v, chain, r.header, r.docKey, r.body));
     const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, batch.instanceUids, now(), random);
     const recordBytes = records.reduce((n, r) => n + r.length, 0);
 
@@ -1134,7 +1168,10 @@ export function createVault(deps: VaultDeps): Vault {
           megabytesPerSecond: rate(bytesDone, now() - started),
         });
 
-      for await (const item of listImportFiles(sources)) {
+      // One read per file where possible: the head of a large one, or all of a small one.
+      const headOf = (file: ImportFile) =>
+        file.readRange && file.size > 2 * TAG_PREFIX_BYTES ? file.readRange(0, TAG_PREFIX_BYTES) : file.read();
+      for await (const { item, read } of readAhead(listImportFiles(sources), { ...READ_AHEAD, sizeOf: (i) => ('file' in i ? Math.min(i.file.size, TAG_PREFIX_BYTES) : 0) }, (i) => ('file' in i ? headOf(i.file) : null))) {
         if ('failure' in item) {
           failed.push(item.failure);
           continue;
@@ -1142,13 +1179,21 @@ export function createVault(deps: VaultDeps): Vault {
         const file = item.file;
         seenPaths.push(file.path);
         try {
-          const bytes = await file.read();
-          if (isPhotoOrDocument(bytes, file.name)) {
+          // Only the head of a large file is read here: its tags come before
+          // the pixel data. commitImport reads the whole file, once.
+          const head = await read!;
+          let whole: Uint8Array | null = head.length === file.size ? head : null;
+          const source = {
+            size: file.size,
+            read: async () => (whole ??= await file.read()),
+            readRange: file.readRange ? (start: number, end: number) => file.readRange!(start, end) : undefined,
+          };
+          if (isPhotoOrDocument(head.subarray(0, SNIFF_LENGTH), file.name)) {
             failed.push({ name: file.name, reason: PHOTO_OR_DOCUMENT });
           } else {
-            const tags = await readDicomTags(bytes, file.name);
+            const tags = await readDicomTagsFrom(source, file.name, head);
             if (tags.isDicomDir) {
-              dicomDirs.push({ name: file.name, path: file.path, references: readDicomDir(bytes, file.name).map((e) => e.path) });
+              dicomDirs.push({ name: file.name, path: file.path, references: readDicomDir(await source.read(), file.name).map((e) => e.path) });
             } else if (!tags.sopInstanceUid) {
               failed.push({ name: file.name, reason: 'malformed: no SOP Instance UID (0008,0018)' });
             } else if (known.has(tags.sopInstanceUid) || seenSops.has(tags.sopInstanceUid)) {
@@ -1325,10 +1370,10 @@ export function createVault(deps: VaultDeps): Vault {
               ps.studyInstanceUid,
               { studyTime: t.studyTime ?? '', referringPhysician: t.referringPhysicianName?.formatted ?? '' },
             );
-        for (const f of fresh) {
+        for await (const { item: f, read } of readAhead(fresh, { ...READ_AHEAD, sizeOf: (x) => x.file.size }, (x) => x.file.read())) {
           let bytes: Uint8Array | null;
           try {
-            bytes = await f.file.read();
+            bytes = await read!;
           } catch (e) {
             failed.push({ name: f.file.name, reason: `could not be read again (${(e as Error).message})` });
             continue;
