@@ -75,6 +75,15 @@ export class TrackedDoc {
     return this.doc.getArray<DocumentDescriptor>('documents');
   }
 
+  /**
+   * The viewer's measurements and annotations: annotation UID → its JSON.
+   * A map, so two devices that each add or remove a measurement offline
+   * merge without losing either.
+   */
+  get annotations(): Y.Map<string> {
+    return this.doc.getMap<string>('annotations');
+  }
+
   /** The changes since the last call, merged into one update (null when nothing changed). */
   takeUpdate(): Uint8Array | null {
     if (this.pending.length === 0) return null;

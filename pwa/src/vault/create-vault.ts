@@ -1509,6 +1509,46 @@ export function createVault(deps: VaultDeps): Vault {
       return { imported: Math.max(readable.length, 1), skipped: 0, failed, studies: 1, megabytesPerSecond: rate(bytes, now() - started) };
     },
 
+    async readAnnotations(studyId: string): Promise<Record<string, string>> {
+      const v = unlocked();
+      if (!v.studies.has(studyId)) throw new VaultError('invalid', 'This study is no longer in the archive.');
+      const { doc } = await readStudyDoc(v, studyId);
+      try {
+        return Object.fromEntries(doc.annotations.entries());
+      } finally {
+        doc.destroy();
+      }
+    },
+
+    async saveAnnotations(studyId: string, annotations: Record<string, string>): Promise<void> {
+      const v = unlocked();
+      canStore(v);
+      if (!v.studies.has(studyId)) throw new VaultError('invalid', 'This study is no longer in the archive.');
+      const studyWorks = new Map<string, StudyWork>();
+      const work = await existingStudyWork(v, studyWorks, studyId);
+      try {
+        const saved = work.doc.annotations;
+        work.doc.doc.transact(() => {
+          for (const uid of [...saved.keys()]) if (!(uid in annotations)) saved.delete(uid);
+          for (const [uid, json] of Object.entries(annotations)) if (saved.get(uid) !== json) saved.set(uid, json);
+        });
+        const update = work.doc.takeUpdate();
+        // Nothing changed: nothing to write.
+        if (!update) return;
+        work.doc.restoreUpdate(update);
+        work.touched = true;
+        try {
+          await writeBatch(v, studyWorks, new Map(), { parts: [], instanceUids: [], files: 0 });
+        } catch (e) {
+          if (isQuotaError(e)) throw new VaultError('quota', 'The device is out of storage space: the measurements were not saved. Free space and try again.', { cause: e });
+          throw e;
+        }
+      } finally {
+        work.doc.destroy();
+      }
+      await compactIndex(v);
+    },
+
     async storage(): Promise<StorageView> {
       const row = await db.device.get('this');
       const manager = deps.storage === undefined ? (globalThis.navigator as Navigator | undefined)?.storage ?? null : deps.storage;

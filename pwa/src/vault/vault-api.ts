@@ -252,6 +252,14 @@ export interface VaultApi {
   study(studyId: string): Promise<StudyDetails | null>;
   /** The original file of one instance, decrypted (for the viewer and export); transferred, not copied. */
   readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
+  /** The study's saved measurements and annotations: annotation UID → JSON as the viewer wrote it. */
+  readAnnotations(studyId: string): Promise<Record<string, string>>;
+  /**
+   * Saves the study's measurements and annotations as they are now: added and
+   * changed ones written, missing ones removed. Encrypted with the study, and
+   * synced like the rest of it. Viewers cannot save.
+   */
+  saveAnnotations(studyId: string, annotations: Record<string, string>): Promise<void>;
 
   /** Reading phase: tags of every file (ZIPs opened, DICOMDIRs followed), nothing stored. */
   planImport(sources: ImportSource[], onProgress?: (p: ImportProgress) => void): Promise<ImportPlan>;
