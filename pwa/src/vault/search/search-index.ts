@@ -53,9 +53,22 @@ class Column {
    * values joined is far cheaper than a call per value when most do not
    * match (a column of 100,000 accession numbers, say).
    */
-  maskIncludes(term: string): Uint8Array {
+  maskIncludes(term: string): Uint8Array | null {
     const m = new Uint8Array(this.values.length);
     if (term === '') return m.fill(1);
+    let any = false;
+    const { text, starts } = this.join();
+    for (let hit = text.indexOf(term); hit !== -1; ) {
+      const id = valueAt(starts, hit);
+      m[id] = 1;
+      any = true;
+      hit = text.indexOf(term, starts[id + 1]!);
+    }
+    return any ? m : null;
+  }
+
+  /** The values joined, built once per layout (the layout builds it, so no search pays for it). */
+  join(): { text: string; starts: Int32Array } {
     if (this.joined === null) {
       const starts = new Int32Array(this.values.length + 1);
       let at = 0;
@@ -66,13 +79,7 @@ class Column {
       starts[this.values.length] = at;
       this.joined = { text: this.values.join(SEP), starts };
     }
-    const { text, starts } = this.joined;
-    for (let hit = text.indexOf(term); hit !== -1; ) {
-      const id = valueAt(starts, hit);
-      m[id] = 1;
-      hit = text.indexOf(term, starts[id + 1]!);
-    }
-    return m;
+    return this.joined;
   }
 
   /** Per distinct value: 1 when it passes. */
@@ -102,6 +109,8 @@ interface Layout {
   dates: string[];
   name: Column;
   patientNumber: Column;
+  /** Patient numbers case-folded, for free words. */
+  patientNumberText: Column;
   modalities: Column;
   bodyPart: Column;
   description: Column;
@@ -117,7 +126,7 @@ const SEP = '\u0001';
 /** Columns a free search word may be found in. */
 const TEXT_COLUMNS = [
   'name',
-  'patientNumber',
+  'patientNumberText',
   'description',
   'bodyPart',
   'facility',
@@ -179,6 +188,7 @@ export class SearchIndex {
     const limit = options.limit ?? Infinity;
     const [from, to] = dateSlice(layout.dates, query);
     const tests = compile(layout, query);
+    if (tests === null) return { groups: [], studyCount: 0 };
     const groups = new Map<string, PatientGroup>();
     let studyCount = 0;
     next: for (let i = from; i < to; i++) {
@@ -215,6 +225,7 @@ export class SearchIndex {
       dates: entries.map((e) => e.studyDate),
       name: new Column(n, normaliseText),
       patientNumber: new Column(n, patientNumberKey),
+      patientNumberText: new Column(n, (raw) => patientNumberKey(raw).toLowerCase()),
       modalities: new Column(n, lower),
       bodyPart: new Column(n, normaliseText),
       description: new Column(n, normaliseText),
@@ -229,6 +240,7 @@ export class SearchIndex {
       // The PN value as DICOM writes it: no new string at all for the usual name without other groups.
       l.name.set(i, pn.ideographic === '' && pn.phonetic === '' ? pn.alphabetic : `${pn.alphabetic}=${pn.ideographic}=${pn.phonetic}`);
       l.patientNumber.set(i, e.patientNumber);
+      l.patientNumberText.set(i, e.patientNumber);
       l.modalities.set(i, e.modalities.length === 1 ? e.modalities[0]! : e.modalities.join(' '));
       l.bodyPart.set(i, e.bodyPart);
       l.description.set(i, e.description);
@@ -237,6 +249,7 @@ export class SearchIndex {
       l.documentNumbers.set(i, e.documentNumbers.length === 0 ? '' : e.documentNumbers.join(SEP));
       l.report.set(i, e.reportText);
     }
+    for (const name of TEXT_COLUMNS) l[name].join();
     return l;
   }
 }
@@ -272,7 +285,8 @@ function firstIndex(xs: string[], past: (x: string) => boolean): number {
 }
 
 /** Each part of the query as a test of one study (by layout index), cheapest first. */
-function compile(l: Layout, q: SearchQuery): ((i: number) => boolean)[] {
+/** null when some part of the query matches nothing at all. */
+function compile(l: Layout, q: SearchQuery): ((i: number) => boolean)[] | null {
   const tests: ((i: number) => boolean)[] = [];
   const on = (c: Column, test: (v: string) => boolean) => {
     const mask = c.mask(test);
@@ -288,8 +302,14 @@ function compile(l: Layout, q: SearchQuery): ((i: number) => boolean)[] {
   if (q.birthDate !== undefined) tests.push((i) => l.entries[i]!.patientBirthDate === q.birthDate);
   const pn = q.patientNumber;
   if (pn) on(l.patientNumber, (v) => (pn.prefix ? v.startsWith(pn.value) : v === pn.value));
+  // A term found nowhere makes the whole query match nothing.
+  let impossible = false;
   const includes = (c: Column, term: string) => {
     const mask = c.maskIncludes(term);
+    if (mask === null) {
+      impossible = true;
+      return;
+    }
     const ids = c.ids;
     tests.push((i) => mask[ids[i]!] === 1);
   };
@@ -303,20 +323,20 @@ function compile(l: Layout, q: SearchQuery): ((i: number) => boolean)[] {
   for (const t of q.terms) {
     // A free word may be in any field: one mask per column, a study passes
     // if any of its values does. Columns where nothing matched drop out.
-    const parts = TEXT_COLUMNS.map((name) => {
-      const c = l[name];
-      // Patient numbers are kept in their normalised (not case-folded) form.
-      const mask = name === 'patientNumber' ? c.mask((v) => v.toLowerCase().includes(t)) : c.maskIncludes(t);
-      return { mask, ids: c.ids };
-    }).filter((p) => p.mask.includes(1));
-    if (parts.length === 1) {
+    const parts: { mask: Uint8Array; ids: Int32Array }[] = [];
+    for (const name of TEXT_COLUMNS) {
+      const mask = l[name].maskIncludes(t);
+      if (mask) parts.push({ mask, ids: l[name].ids });
+    }
+    if (parts.length === 0) impossible = true;
+    else if (parts.length === 1) {
       const [{ mask, ids }] = parts as [(typeof parts)[0]];
       tests.push((i) => mask[ids[i]!] === 1);
     } else {
       tests.push((i) => parts.some((p) => p.mask[p.ids[i]!] === 1));
     }
   }
-  return tests;
+  return impossible ? null : tests;
 }
 
 /** Newest first; studies without a date last. */
