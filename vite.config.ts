@@ -8,6 +8,22 @@ export default defineConfig({
     outDir: '../dist/pwa',
     emptyOutDir: true,
   },
+  // The DICOM image loader starts its decode worker with
+  // new Worker(new URL('./decodeImageFrameWorker.js', import.meta.url)); the
+  // codecs inside it are loaded with import(), which only an ES-module worker
+  // can split into chunks.
+  worker: {
+    format: 'es',
+  },
+  // The 'events' dependency: dcmjs (which parses DICOM for Cornerstone's
+  // metadata) pulls in xmlbuilder2, which imports Node's 'events'; in the
+  // browser that name must resolve to the npm package, not a Node built-in.
+  // Pre-bundling the image loader would move it away from its worker and
+  // codec files, so `vite dev` could not find them (Cornerstone's own advice).
+  optimizeDeps: {
+    exclude: ['@cornerstonejs/dicom-image-loader'],
+    include: ['dicom-parser'],
+  },
   plugins: [
     react(),
     VitePWA({
