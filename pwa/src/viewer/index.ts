@@ -1,0 +1,17 @@
+// The image viewer on Cornerstone3D. This module and everything it imports
+// (Cornerstone, vtk.js, the DICOM image loader, its decode worker and codecs)
+// load only when the viewer opens, or in the background after unlock: the
+// first screen never waits for them.
+export { startViewer, purgeViewer, currentRenderPath, IMAGE_CACHE_BYTES } from './setup.ts';
+export type { RenderPath } from './setup.ts';
+export type { InstanceReader } from './kura-loader.ts';
+export { frameImageIds, instanceImageId, parseKuraImageId } from './image-ids.ts';
+export type { InstanceRef } from './image-ids.ts';
+export { Viewer, calibrationOf, fileWindowsOf } from './viewer.ts';
+export type { Calibration, FileWindow, PrimaryTool, ViewportState } from './viewer.ts';
+export { CT_PRESETS } from './presets.ts';
+export type { VoiPreset, VoiWindow } from './presets.ts';
+export { pixelStats } from './pixel-stats.ts';
+export type { PixelStats } from './pixel-stats.ts';
+export { describeLoadError } from './load-errors.ts';
+export { drawThumbnail } from './thumbnails.ts';

@@ -1,0 +1,475 @@
+// One viewer screen: a rendering engine with one or two stack viewports, the
+// tools bound to them, and what the overlays show. The React screen calls
+// these methods; Cornerstone's events come back through `subscribe`.
+import { Enums, RenderingEngine, eventTarget, metaData, utilities as csUtilities } from '@cornerstonejs/core';
+import type { Types } from '@cornerstonejs/core';
+import { utilities as metadataUtilities } from '@cornerstonejs/metadata';
+import {
+  AngleTool,
+  EllipticalROITool,
+  Enums as ToolEnums,
+  LengthTool,
+  PanTool,
+  ProbeTool,
+  RectangleROITool,
+  StackScrollTool,
+  ToolGroupManager,
+  WindowLevelTool,
+  ZoomTool,
+  utilities as toolUtilities,
+} from '@cornerstonejs/tools';
+import type { VoiWindow } from './presets.ts';
+import { describeLoadError } from './load-errors.ts';
+
+const { ViewportType, Events } = Enums;
+const { MouseBindings } = ToolEnums;
+
+/** What a finger (or the left mouse button) does; the toolbar picks one. */
+export type PrimaryTool = 'windowLevel' | 'zoom' | 'pan' | 'scroll' | 'length' | 'angle' | 'rectangle' | 'ellipse' | 'probe';
+
+const TOOL_NAMES: Record<PrimaryTool, string> = {
+  windowLevel: WindowLevelTool.toolName,
+  zoom: ZoomTool.toolName,
+  pan: PanTool.toolName,
+  scroll: StackScrollTool.toolName,
+  length: LengthTool.toolName,
+  angle: AngleTool.toolName,
+  rectangle: RectangleROITool.toolName,
+  ellipse: EllipticalROITool.toolName,
+  probe: ProbeTool.toolName,
+};
+
+const MEASUREMENT_TOOLS = [
+  LengthTool.toolName,
+  AngleTool.toolName,
+  RectangleROITool.toolName,
+  EllipticalROITool.toolName,
+  ProbeTool.toolName,
+];
+
+/** How lengths and areas are scaled on the current image. */
+export type Calibration =
+  /** Pixel Spacing: distances in the patient. */
+  | 'patient'
+  /** Imager Pixel Spacing only: distances at the detector, magnified against the patient. */
+  | 'detector'
+  /** Ultrasound regions give the physical scale. */
+  | 'ultrasound'
+  /** No spacing at all: distances in pixels. */
+  | 'none';
+
+/** One of the file's own windows (Window Center/Width with its explanation). */
+export interface FileWindow extends VoiWindow {
+  name: string;
+}
+
+/** What the overlays and the toolbar show for one viewport. */
+export interface ViewportState {
+  /** The image the stack is at (it may still be loading). */
+  imageId: string | null;
+  /** The image drawn on the canvas now. */
+  renderedImageId: string | null;
+  /** 0-based position in the stack. */
+  index: number;
+  count: number;
+  window: VoiWindow | null;
+  /** 1 = the image fits the viewport. */
+  zoom: number;
+  invert: boolean;
+  rotation: number;
+  flipHorizontal: boolean;
+  flipVertical: boolean;
+  color: boolean;
+  modality: string | null;
+  calibration: Calibration | null;
+  fileWindows: FileWindow[];
+  columns: number | null;
+  rows: number | null;
+  sliceLocation: number | null;
+  /** A readable reason the image could not be shown, or null. */
+  error: string | null;
+  loading: boolean;
+  playing: boolean;
+}
+
+const EMPTY_STATE: ViewportState = {
+  imageId: null,
+  renderedImageId: null,
+  index: 0,
+  count: 0,
+  window: null,
+  zoom: 1,
+  invert: false,
+  rotation: 0,
+  flipHorizontal: false,
+  flipVertical: false,
+  color: false,
+  modality: null,
+  calibration: null,
+  fileWindows: [],
+  columns: null,
+  rows: null,
+  sliceLocation: null,
+  error: null,
+  loading: false,
+  playing: false,
+};
+
+let viewerCount = 0;
+
+function asArray<T>(value: T | T[] | null | undefined): T[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function toNumber(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+export class Viewer {
+  readonly #engine: RenderingEngine;
+  readonly #toolGroupId: string;
+  readonly #elements = new Map<string, HTMLDivElement>();
+  readonly #errors = new Map<string, string>();
+  readonly #loading = new Set<string>();
+  readonly #playing = new Set<string>();
+  readonly #listeners = new Set<(viewportId: string) => void>();
+  /** Initial zoom of each viewport's image, so "zoom" reads 1 (100 %) when it fits. */
+  readonly #fitZoom = new Map<string, number>();
+  #primary: PrimaryTool = 'windowLevel';
+  #destroyed = false;
+
+  constructor() {
+    viewerCount++;
+    this.#engine = new RenderingEngine(`kura-viewer-${viewerCount}`);
+    this.#toolGroupId = `kura-tools-${viewerCount}`;
+    const group = ToolGroupManager.createToolGroup(this.#toolGroupId);
+    if (!group) throw new Error('The viewer tools could not be set up.');
+    for (const name of Object.values(TOOL_NAMES)) group.addTool(name);
+    // Zoom: the right mouse button, a pinch, and the wheel with Ctrl (trackpad
+    // pinch arrives as ctrl+wheel). Pinch also pans, as on every tablet.
+    group.setToolConfiguration(ZoomTool.toolName, { pinchToZoom: true, pan: true, minZoomScale: 0.1, maxZoomScale: 40 });
+    group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }, { numTouchPoints: 2 }] });
+    group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+    // The wheel scrolls; three fingers scroll on a tablet.
+    group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }, { numTouchPoints: 3 }] });
+    // Measurements stay visible and editable whichever tool is active.
+    for (const name of MEASUREMENT_TOOLS) group.setToolPassive(name);
+    this.setPrimaryTool('windowLevel');
+    eventTarget.addEventListener(Events.IMAGE_LOAD_ERROR, this.#onLoadError);
+  }
+
+  /** Makes `element` a stack viewport. */
+  enable(viewportId: string, element: HTMLDivElement): void {
+    if (this.#destroyed) return;
+    this.#engine.enableElement({
+      viewportId,
+      type: ViewportType.STACK,
+      element,
+      defaultOptions: { background: [0, 0, 0] as Types.Point3 },
+    });
+    ToolGroupManager.getToolGroup(this.#toolGroupId)?.addViewport(viewportId, this.#engine.id);
+    this.#elements.set(viewportId, element);
+    for (const name of [
+      Events.IMAGE_RENDERED,
+      Events.STACK_NEW_IMAGE,
+      Events.VOI_MODIFIED,
+      Events.CAMERA_MODIFIED,
+      Events.STACK_VIEWPORT_SCROLL,
+    ]) {
+      element.addEventListener(name, this.#onViewportEvent);
+    }
+  }
+
+  disable(viewportId: string): void {
+    const element = this.#elements.get(viewportId);
+    if (!element || this.#destroyed) return;
+    this.stopCine(viewportId);
+    ToolGroupManager.getToolGroup(this.#toolGroupId)?.removeViewports(this.#engine.id, viewportId);
+    this.#engine.disableElement(viewportId);
+    this.#elements.delete(viewportId);
+    this.#errors.delete(viewportId);
+  }
+
+  #viewport(viewportId: string): Types.IStackViewport | null {
+    if (this.#destroyed) return null;
+    return (this.#engine.getViewport(viewportId) as Types.IStackViewport | undefined) ?? null;
+  }
+
+  #viewportIdOf(element: EventTarget | null): string | null {
+    for (const [id, el] of this.#elements) if (el === element) return id;
+    return null;
+  }
+
+  readonly #onViewportEvent = (event: Event) => {
+    const id = this.#viewportIdOf(event.currentTarget);
+    if (!id) return;
+    if (event.type === Events.STACK_NEW_IMAGE) {
+      this.#errors.delete(id);
+      this.#loading.delete(id);
+    }
+    this.#notify(id);
+  };
+
+  readonly #onLoadError = (event: Event) => {
+    const detail = (event as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
+    for (const [id] of this.#elements) {
+      const viewport = this.#viewport(id);
+      // Only the image the viewport is waiting for; a failed prefetch of another slice is not shown.
+      if (!viewport || !detail?.imageId || viewport.getCurrentImageId() !== detail.imageId) continue;
+      this.#errors.set(id, describeLoadError(detail.error));
+      this.#loading.delete(id);
+      this.#notify(id);
+    }
+  };
+
+  #notify(viewportId: string): void {
+    for (const listener of this.#listeners) listener(viewportId);
+  }
+
+  /** Called after anything a viewport shows has changed. */
+  subscribe(listener: (viewportId: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Shows a stack; resolves once the first image is on screen (or its failure is known). */
+  async show(viewportId: string, imageIds: string[], index = 0): Promise<void> {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    this.stopCine(viewportId);
+    this.#errors.delete(viewportId);
+    this.#loading.add(viewportId);
+    this.#notify(viewportId);
+    try {
+      await viewport.setStack(imageIds, Math.min(Math.max(0, index), imageIds.length - 1));
+      if (this.#destroyed) return;
+      viewport.resetCamera();
+      this.#fitZoom.set(viewportId, viewport.getZoom());
+      viewport.render();
+    } catch (error) {
+      if (this.#destroyed) return;
+      this.#errors.set(viewportId, describeLoadError(error));
+    } finally {
+      this.#loading.delete(viewportId);
+      this.#notify(viewportId);
+    }
+  }
+
+  setPrimaryTool(tool: PrimaryTool): void {
+    const group = ToolGroupManager.getToolGroup(this.#toolGroupId);
+    if (!group) return;
+    const previous = TOOL_NAMES[this.#primary];
+    const next = TOOL_NAMES[tool];
+    if (previous !== next) {
+      // Passive keeps the tool's other bindings (the wheel, a pinch) and its drawings.
+      group.setToolPassive(previous);
+    }
+    group.setToolActive(next, { bindings: [{ mouseButton: MouseBindings.Primary }] });
+    this.#primary = tool;
+  }
+
+  get primaryTool(): PrimaryTool {
+    return this.#primary;
+  }
+
+  setWindow(viewportId: string, window: VoiWindow): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    viewport.setProperties({ voiRange: csUtilities.windowLevel.toLowHighRange(window.width, window.center) });
+    viewport.render();
+  }
+
+  toggleInvert(viewportId: string): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    viewport.setProperties({ invert: !viewport.getProperties().invert });
+    viewport.render();
+  }
+
+  rotate(viewportId: string, degrees: number): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    const rotation = (((viewport.getViewPresentation().rotation ?? 0) + degrees) % 360 + 360) % 360;
+    viewport.setViewPresentation({ rotation });
+    viewport.render();
+  }
+
+  flip(viewportId: string, direction: 'horizontal' | 'vertical'): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    const camera = viewport.getCamera();
+    viewport.setCamera(
+      direction === 'horizontal' ? { flipHorizontal: !camera.flipHorizontal } : { flipVertical: !camera.flipVertical },
+    );
+    viewport.render();
+  }
+
+  zoomBy(viewportId: string, factor: number): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    viewport.setZoom(viewport.getZoom() * factor);
+    viewport.render();
+  }
+
+  /** The whole image in the viewport, centred; window, rotation and flips stay. */
+  fit(viewportId: string): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    const { rotation } = viewport.getViewPresentation();
+    const { flipHorizontal, flipVertical } = viewport.getCamera();
+    viewport.resetCamera({ resetPan: true, resetZoom: true, resetToCenter: true });
+    viewport.setViewPresentation({ rotation: rotation ?? 0, flipHorizontal: !!flipHorizontal, flipVertical: !!flipVertical });
+    viewport.render();
+  }
+
+  /** Everything back as the image was opened: window, invert, rotation, flips, zoom and pan. */
+  reset(viewportId: string): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    viewport.resetProperties();
+    viewport.setViewPresentation({ rotation: 0, flipHorizontal: false, flipVertical: false });
+    viewport.resetCamera();
+    viewport.render();
+  }
+
+  scroll(viewportId: string, delta: number): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    csUtilities.scroll(viewport, { delta, debounceLoading: true });
+  }
+
+  /** Jumps to an image (0-based) of the stack. */
+  jump(viewportId: string, index: number): void {
+    const viewport = this.#viewport(viewportId);
+    if (!viewport) return;
+    const count = viewport.getImageIds().length;
+    void viewport.setImageIdIndex(Math.min(Math.max(0, index), count - 1));
+  }
+
+  playCine(viewportId: string, framesPerSecond: number): void {
+    const element = this.#elements.get(viewportId);
+    const viewport = this.#viewport(viewportId);
+    if (!element || !viewport || viewport.getImageIds().length < 2) return;
+    toolUtilities.cine.playClip(element, { framesPerSecond, loop: true });
+    this.#playing.add(viewportId);
+    this.#notify(viewportId);
+  }
+
+  stopCine(viewportId: string): void {
+    const element = this.#elements.get(viewportId);
+    if (!element || !this.#playing.has(viewportId)) return;
+    toolUtilities.cine.stopClip(element);
+    this.#playing.delete(viewportId);
+    this.#notify(viewportId);
+  }
+
+  /** Redraws at the viewports' new size (window resize, layout change). */
+  resize(): void {
+    if (this.#destroyed) return;
+    this.#engine.resize(true, true);
+  }
+
+  state(viewportId: string): ViewportState {
+    const viewport = this.#viewport(viewportId);
+    const base: ViewportState = {
+      ...EMPTY_STATE,
+      error: this.#errors.get(viewportId) ?? null,
+      loading: this.#loading.has(viewportId),
+      playing: this.#playing.has(viewportId),
+    };
+    if (!viewport) return base;
+    const imageIds = viewport.getImageIds();
+    const imageId = imageIds.length > 0 ? viewport.getCurrentImageId() : null;
+    base.imageId = imageId ?? null;
+    base.count = imageIds.length;
+    base.index = viewport.getCurrentImageIdIndex();
+    const image = viewport.getCornerstoneImage?.();
+    base.renderedImageId = image?.imageId ?? null;
+    if (!imageId || !image || image.imageId !== imageId) return base;
+    const properties = viewport.getProperties();
+    const range = properties.voiRange;
+    if (range) {
+      const { windowWidth, windowCenter } = csUtilities.windowLevel.toWindowLevel(range.lower, range.upper);
+      base.window = { width: windowWidth, center: windowCenter };
+    }
+    base.invert = !!properties.invert;
+    const presentation = viewport.getViewPresentation();
+    base.rotation = presentation.rotation ?? 0;
+    const camera = viewport.getCamera();
+    base.flipHorizontal = !!camera.flipHorizontal;
+    base.flipVertical = !!camera.flipVertical;
+    const fitZoom = this.#fitZoom.get(viewportId) ?? 1;
+    base.zoom = viewport.getZoom() / fitZoom;
+    base.color = !!image.color;
+    base.columns = image.columns;
+    base.rows = image.rows;
+    const series = metaData.get('generalSeriesModule', imageId) as { modality?: string } | undefined;
+    base.modality = series?.modality ?? null;
+    base.calibration = calibrationOf(imageId);
+    base.fileWindows = fileWindowsOf(imageId);
+    const plane = metaData.get('imagePlaneModule', imageId) as { sliceLocation?: unknown } | undefined;
+    const instance = metaData.get('instance', imageId) as { SliceLocation?: unknown } | undefined;
+    base.sliceLocation = instance?.SliceLocation !== undefined ? toNumber(plane?.sliceLocation) : null;
+    return base;
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    for (const id of [...this.#playing]) this.stopCine(id);
+    eventTarget.removeEventListener(Events.IMAGE_LOAD_ERROR, this.#onLoadError);
+    for (const [, element] of this.#elements) {
+      for (const name of [
+        Events.IMAGE_RENDERED,
+        Events.STACK_NEW_IMAGE,
+        Events.VOI_MODIFIED,
+        Events.CAMERA_MODIFIED,
+        Events.STACK_VIEWPORT_SCROLL,
+      ]) {
+        element.removeEventListener(name, this.#onViewportEvent);
+      }
+    }
+    ToolGroupManager.destroyToolGroup(this.#toolGroupId);
+    this.#destroyed = true;
+    this.#listeners.clear();
+    try {
+      this.#engine.destroy();
+    } catch {
+      // Already destroyed by a lock.
+    }
+  }
+}
+
+/** How measurements on this image are scaled (PS3.3 C.7.6.2.1.1, C.8.11.4, C.8.5.5). */
+export function calibrationOf(imageId: string): Calibration {
+  const instance = metaData.get('instance', imageId) as Record<string, unknown> | undefined;
+  if (!instance) return 'none';
+  if (asArray(instance.SequenceOfUltrasoundRegions as unknown[]).length > 0) return 'ultrasound';
+  const info = metadataUtilities.getPixelSpacingInformation(instance as never) as
+    | { PixelSpacing?: unknown; type?: string; isProjection?: boolean }
+    | undefined;
+  if (!info?.PixelSpacing || asArray(info.PixelSpacing as unknown[]).length === 0) return 'none';
+  // Imager Pixel Spacing without a magnification correction measures at the detector.
+  if (info.isProjection && info.type === 'Proj') return 'detector';
+  return 'patient';
+}
+
+/** The windows the file itself proposes, named by their explanation when it has one. */
+export function fileWindowsOf(imageId: string): FileWindow[] {
+  const voi = metaData.get('voiLutModule', imageId) as
+    | { windowCenter?: unknown; windowWidth?: unknown; windowCenterWidthExplanation?: unknown }
+    | undefined;
+  if (!voi) return [];
+  const centers = asArray(voi.windowCenter as unknown[]).map(toNumber);
+  const widths = asArray(voi.windowWidth as unknown[]).map(toNumber);
+  const names = asArray(voi.windowCenterWidthExplanation as unknown[]).map((n) => (typeof n === 'string' ? n.trim() : ''));
+  const out: FileWindow[] = [];
+  for (let i = 0; i < Math.min(centers.length, widths.length); i++) {
+    const center = centers[i];
+    const width = widths[i];
+    if (center === null || center === undefined || width === null || width === undefined || width <= 0) continue;
+    out.push({ name: names[i] || `File window ${i + 1}`, center, width });
+  }
+  return out;
+}
