@@ -1,11 +1,13 @@
 import { useEffect, useRef } from 'react';
 import type { PatientTimeline as Timeline } from '../../vault/vault-api.ts';
 import { formatDicomDate, formatPersonName, formatSex, plural } from '../format.ts';
+import { useOpenViewer } from '../viewer/open-viewer.tsx';
 import { StudyDetails } from './study-details.tsx';
 
 /** Every study and document of one patient, newest first. */
 export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBack(): void }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const openViewer = useOpenViewer();
   useEffect(() => heading.current?.focus(), [timeline.patientKey]);
   const first = timeline.studies[0];
   const name = first ? formatPersonName(first.patientName) : { primary: '', secondary: '' };
@@ -43,6 +45,16 @@ export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBa
               <div className="timeline-title">
                 {study.modalities.length > 0 && <span className="modality-badge">{study.modalities.join(', ')}</span>}
                 <strong>{study.description || study.bodyPart || 'No description'}</strong>
+                {openViewer && (
+                  <button
+                    type="button"
+                    className="view-images-button"
+                    aria-label={`View images: ${study.description || study.bodyPart || 'study'} ${formatDicomDate(study.studyDate)}`.trim()}
+                    onClick={() => openViewer(study.studyId)}
+                  >
+                    View images
+                  </button>
+                )}
               </div>
               <dl className="timeline-facts">
                 {study.bodyPart && (

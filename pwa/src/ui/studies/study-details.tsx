@@ -4,6 +4,7 @@ import { ErrorText } from '../common/controls.tsx';
 import type { Failure } from '../errors.ts';
 import { formatBytes, plural } from '../format.ts';
 import { useVault } from '../vault-context.tsx';
+import { useOpenViewer } from '../viewer/open-viewer.tsx';
 
 /** Images, and frames too when multi-frame instances (cine, echo loops) hold more. */
 function countImages(series: SeriesDetails): string {
@@ -85,6 +86,7 @@ export function StudyDetails({ studyId }: { studyId: string }) {
   const [details, setDetails] = useState<Details | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loading, setLoading] = useState(false);
+  const openViewer = useOpenViewer();
 
   async function load(open: boolean) {
     if (!open || details || loading) return;
@@ -108,6 +110,13 @@ export function StudyDetails({ studyId }: { studyId: string }) {
       <ErrorText failure={failure} />
       {details && (
         <div className="study-details-body">
+          {openViewer && details.series.length > 0 && (
+            <div className="form-actions form-actions-start">
+              <button type="button" className="secondary" onClick={() => openViewer(studyId)}>
+                Open viewer
+              </button>
+            </div>
+          )}
           {details.series.length > 0 && (
             <table className="simple-table">
               <thead>
