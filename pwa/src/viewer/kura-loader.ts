@@ -6,12 +6,13 @@
 // imagePlaneModule, imagePixelModule, voiLutModule, modalityLutModule,
 // generalSeriesModule...), and decodes each frame in its own web workers with
 // its WASM codecs. Frames of one instance share the one parsed file.
-import { metaData, registerImageLoader } from '@cornerstonejs/core';
+import { Enums, metaData, registerImageLoader } from '@cornerstonejs/core';
 import type { Types } from '@cornerstonejs/core';
-import { wadouri } from '@cornerstonejs/dicom-image-loader';
+import { createImage, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { Enums as MetadataEnums, utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import { inflateIfDeflated } from './deflated.ts';
 import { KURA_SCHEME, parseKuraImageId } from './image-ids.ts';
+import { expandYbr422, purgeYbr422 } from './ybr-422.ts';
 
 /** Reads one instance's original DICOM file (decrypted) from the local store. */
 export type InstanceReader = (studyId: string, sopInstanceUid: string) => Promise<Uint8Array>;
@@ -93,6 +94,12 @@ function loadKuraImage(imageId: string, options?: Record<string, unknown>): Type
     try {
       if (!ref) throw new Error(`Not an image of this archive: ${imageId}`);
       await ensureInstance(ref.baseImageId, ref.studyId, ref.sopInstanceUid);
+      const ybr = expandYbr422(imageId, ref.frame ? ref.frame - 1 : 0);
+      if (ybr) {
+        const image = (await createImage(imageId, ybr.pixelData, ybr.transferSyntaxUid, { ...(options ?? {}) })) as Types.IImage;
+        image.imageQualityStatus = Enums.ImageQualityStatus.FULL_RESOLUTION;
+        return image;
+      }
       return (await wadouri.loadImageFromNaturalizedMetadata(imageId, options ?? {}).promise) as Types.IImage;
     } catch (error) {
       throw error instanceof ImageLoadError ? error : new ImageLoadError(error);
@@ -110,4 +117,5 @@ export function purgeParsedInstances(): void {
   generation++;
   parsing.clear();
   metadataUtilities.clearCacheData();
+  purgeYbr422();
 }
