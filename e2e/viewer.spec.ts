@@ -101,7 +101,31 @@ function close(actual: number, expected: number, tolerance: number): boolean {
   return Math.abs(actual - expected) <= tolerance;
 }
 
-test('the viewer: every corpus image decodes to its reference values; scroll, window, presets, zoom and a length on a CT', async ({ page }, testInfo) => {
+async function openStudyHolding(page: Page, fileName: string): Promise<Locator> {
+  let found: Locator | null = null;
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  const groups = page.locator('tr.group-row button.group-button');
+  await expect(groups.first()).toBeVisible();
+  for (let g = 0, count = await groups.count(); g < count && !found; g++) {
+    await groups.nth(g).click();
+    const studies = page.locator('section.timeline details.study-details');
+    await expect(studies.first()).toBeVisible();
+    for (let s = 0, n = await studies.count(); s < n; s++) {
+      const details = studies.nth(s);
+      await details.locator('summary').first().click();
+      await details.locator('details.study-identifiers summary').click();
+      if ((await details.locator('tbody tr td:first-child').allTextContents()).includes(fileName)) {
+        found = details;
+        break;
+      }
+    }
+    if (!found) await page.getByRole('button', { name: '← Back to results' }).click();
+  }
+  expect(found, `a study holding ${fileName}`).not.toBeNull();
+  return openViewer(page, found!);
+}
+
+test('the viewer: every corpus image decodes to its reference values; scroll, window, presets, zoom and a length on a CT; offline', async ({ page, context }, testInfo) => {
   test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
   test.skip(testInfo.project.name !== 'tablet', 'runs once, on the tablet viewport');
   test.setTimeout(120_000);
@@ -114,6 +138,7 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   const byName = new Map(withStats.map((f) => [f.path.split('/').pop()!, f]));
 
   await register(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await importFiles(page, withStats.map((f) => join(corpus, f.path)));
 
   // Each file's first frame, through the viewer's own loader (vault → decode worker → cache).
@@ -175,26 +200,7 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   expect(failures).toEqual([]);
 
   // A CT stack of two slices (the same slice, JPEG lossless and JPEG-LS).
-  let ct: Locator | null = null;
-  await page.getByRole('searchbox', { name: 'Search' }).fill('');
-  const groups = page.locator('tr.group-row button.group-button');
-  for (let g = 0, count = await groups.count(); g < count && !ct; g++) {
-    await groups.nth(g).click();
-    const studies = page.locator('section.timeline details.study-details');
-    await expect(studies.first()).toBeVisible();
-    for (let s = 0, n = await studies.count(); s < n; s++) {
-      const details = studies.nth(s);
-      await details.locator('summary').first().click();
-      await details.locator('details.study-identifiers summary').click();
-      if ((await details.locator('tbody tr td:first-child').allTextContents()).includes('wg04__CT1_JPLL')) {
-        ct = details;
-        break;
-      }
-    }
-    if (!ct) await page.getByRole('button', { name: '← Back to results' }).click();
-  }
-  expect(ct).not.toBeNull();
-  await openViewer(page, ct!);
+  await openStudyHolding(page, 'wg04__CT1_JPLL');
   const viewport = page.locator('[data-viewport="viewport-1"]');
   const position = page.getByTestId('overlay-image');
   const windowText = page.getByTestId('overlay-window');
@@ -243,5 +249,30 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   await expect(windowText).toHaveText('W 1,500 L -600');
 
   await closeViewer(page);
+  await page.getByRole('button', { name: '← Back to results' }).click();
+
+  // Offline after the first visit: the viewer's chunk, the decode worker and
+  // the JPEG-LS and JPEG 2000 codecs come from the service worker's precache.
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
+  for (const file of ['wg04__CT2_JLSN', 'wg04__MR1_J2KI']) {
+    await openStudyHolding(page, file);
+    await page.getByRole('button', { name: 'Image info' }).click();
+    const fileCell = page.getByTestId('info-file');
+    for (let k = 0; k < 3 && (await fileCell.textContent()) !== file; k++) {
+      await page.locator('[data-viewport="viewport-1"]').press('ArrowDown');
+      await page.waitForTimeout(200);
+    }
+    await expect(fileCell).toHaveText(file);
+    await expect(page.getByTestId('pixel-stats')).toHaveAttribute('data-mean', /\d/, { timeout: 15_000 });
+    await expect(page.locator('.viewer-message[role="alert"]')).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath(`viewer-offline-${file}.png`) });
+    await closeViewer(page);
+    await page.getByRole('button', { name: '← Back to results' }).click();
+  }
+  await context.setOffline(false);
   expect(problems).toEqual([]);
 });

@@ -137,6 +137,8 @@ export class Viewer {
   readonly #listeners = new Set<(viewportId: string) => void>();
   /** Initial zoom of each viewport's image, so "zoom" reads 1 (100 %) when it fits. */
   readonly #fitZoom = new Map<string, number>();
+  /** Size of the last image each viewport drew: a stack may mix sizes (a scout, a reformat). */
+  readonly #imageSize = new Map<string, string>();
   #primary: PrimaryTool = 'windowLevel';
   #destroyed = false;
 
@@ -208,6 +210,27 @@ export class Viewer {
     if (event.type === Events.STACK_NEW_IMAGE) {
       this.#errors.delete(id);
       this.#loading.delete(id);
+      // A stack may mix image sizes (MR_small 64x64 beside a 512x512 slice).
+      // Cornerstone's CPU path keeps the previous image's displayed area
+      // unless the stack is marked invalid, and would show the new image's
+      // top-left corner magnified. This event fires just before that
+      // decision (StackViewport._updateToDisplayImageCPU), so the flag is set
+      // here; the camera is fitted once the new image is in place.
+      const image = (event as CustomEvent<{ image?: { columns: number; rows: number } }>).detail?.image;
+      const size = image ? `${image.columns}x${image.rows}` : '';
+      const previous = this.#imageSize.get(id);
+      this.#imageSize.set(id, size);
+      const viewport = this.#viewport(id);
+      if (viewport && previous !== undefined && previous !== size) {
+        (viewport as unknown as { stackInvalidated: boolean }).stackInvalidated = true;
+        queueMicrotask(() => {
+          if (this.#destroyed) return;
+          viewport.resetCamera();
+          this.#fitZoom.set(id, viewport.getZoom());
+          viewport.render();
+          this.#notify(id);
+        });
+      }
     }
     this.#notify(id);
   };
@@ -243,6 +266,7 @@ export class Viewer {
     this.#loading.add(viewportId);
     this.#notify(viewportId);
     try {
+      this.#imageSize.delete(viewportId);
       await viewport.setStack(imageIds, Math.min(Math.max(0, index), imageIds.length - 1));
       if (this.#destroyed) return;
       viewport.resetCamera();
