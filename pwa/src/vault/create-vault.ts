@@ -121,6 +121,8 @@ export interface Vault extends VaultApi {
 }
 
 const WRONG_PASSWORD = 'Wrong name or password';
+/** Bytes of files read whole while planning that a plan keeps for its commit (dropped at lock). */
+const KEEP_READ_BYTES = 64 * 1024 * 1024;
 /** Files read ahead of the one being parsed or encrypted: a few, and a bounded number of bytes. */
 const READ_AHEAD = { count: 4, bytes: 32 * 1024 * 1024 };
 const PHOTO_OR_DOCUMENT = 'a photo or document: use Add photo or document';
@@ -170,6 +172,8 @@ interface PlannedFile {
   file: ImportFile;
   sopInstanceUid: string;
   tags: DicomTags;
+  /** The whole file, when reading its tags read all of it and the plan's budget allowed keeping it. */
+  bytes: Uint8Array | null;
 }
 
 interface PlanStudyWork {
@@ -1154,6 +1158,7 @@ export function createVault(deps: VaultDeps): Vault {
       const seenPaths: string[] = [];
       const seenSops = new Set<string>();
       let duplicates = 0;
+      let kept = 0;
       const bytesTotal = sources.reduce((n, s) => n + s.file.size, 0);
       const started = now();
       let filesDone = 0;
@@ -1200,7 +1205,11 @@ export function createVault(deps: VaultDeps): Vault {
               duplicates++;
             } else {
               seenSops.add(tags.sopInstanceUid);
-              files.push({ file, sopInstanceUid: tags.sopInstanceUid, tags });
+              // Small files were read whole for their tags: kept (within a
+              // budget), commitImport does not read them a second time.
+              const keep = whole !== null && kept + file.size <= KEEP_READ_BYTES;
+              if (keep) kept += file.size;
+              files.push({ file, sopInstanceUid: tags.sopInstanceUid, tags, bytes: keep ? whole : null });
             }
           }
         } catch (e) {
@@ -1370,7 +1379,10 @@ export function createVault(deps: VaultDeps): Vault {
               ps.studyInstanceUid,
               { studyTime: t.studyTime ?? '', referringPhysician: t.referringPhysicianName?.formatted ?? '' },
             );
-        for await (const { item: f, read } of readAhead(fresh, { ...READ_AHEAD, sizeOf: (x) => x.file.size }, (x) => x.file.read())) {
+        for await (const { item: f, read } of readAhead(fresh, { ...READ_AHEAD, sizeOf: (x) => (x.bytes ? 0 : x.file.size) }, (x) =>
+          x.bytes ? Promise.resolve(x.bytes) : x.file.read(),
+        )) {
+          f.bytes = null;
           let bytes: Uint8Array | null;
           try {
             bytes = await read!;
