@@ -6,6 +6,7 @@ import { benchCrypto, type Figure } from './crypto-bench.ts';
 import { runInChromium } from './browser.ts';
 import { benchSearch } from './search-bench.ts';
 import { benchServer } from './server-bench.ts';
+import { benchViewer } from './viewer-bench.ts';
 
 interface Suite {
   readonly name: string;
@@ -20,6 +21,7 @@ const SUITES: Suite[] = [
   { name: 'server', node: (r) => benchServer(r) },
   { name: 'search', node: (r) => benchSearch(r), browserEntry: new URL('./search-bench.page.ts', import.meta.url).pathname },
   { name: 'app', chromium: (r) => benchApp(r) },
+  { name: 'viewer', chromium: (r) => benchViewer(r) },
 ];
 
 const wanted = process.argv.slice(2);
