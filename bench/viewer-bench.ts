@@ -237,6 +237,8 @@ interface Pass {
   renders: number;
   /** Key → that slice drawn, each step. */
   steps: number[];
+  /** Key → Cornerstone has the slice's image (CORNERSTONE_STACK_NEW_IMAGE: loaded, decoded, about to be drawn), each step. */
+  loaded: number[];
 }
 
 /**
@@ -253,15 +255,15 @@ async function scrollPasses(page: Page, slices: number): Promise<Pass[]> {
     element.focus();
     /** Resolves with the time slice `index` is drawn: the first render after Cornerstone set it. */
     const drawn = (index: number) => {
-      let set = false;
+      let set: number | null = null;
       return Promise.race([
-        new Promise<number>((resolve) =>
+        new Promise<{ set: number; drawn: number }>((resolve) =>
           b.waiters.push({
             match: (e) => {
-              if (e.kind === 'new') set = e.index === index;
-              return set && (e.kind === 'render' || e.kind === 'first');
+              if (e.kind === 'new') set = e.index === index ? e.t : null;
+              return set !== null && (e.kind === 'render' || e.kind === 'first');
             },
-            resolve: (e) => resolve(e.t),
+            resolve: (e) => resolve({ set: set!, drawn: e.t }),
           }),
         ),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`slice ${index} not drawn within 20 s`)), 20_000)),
@@ -277,15 +279,18 @@ async function scrollPasses(page: Page, slices: number): Promise<Pass[]> {
       }
       const from = b.events.length;
       const steps: number[] = [];
+      const loaded: number[] = [];
       const t0 = performance.now();
       for (let i = 1; i < count; i++) {
         const next = drawn(i);
         const sent = performance.now();
         key('ArrowDown');
-        steps.push((await next) - sent);
+        const times = await next;
+        steps.push(times.drawn - sent);
+        loaded.push(times.set - sent);
       }
       const ms = performance.now() - t0;
-      passes.push({ ms, renders: b.events.slice(from).filter((e) => e.kind === 'render').length, steps });
+      passes.push({ ms, renders: b.events.slice(from).filter((e) => e.kind === 'render').length, steps, loaded });
     }
     return passes;
   }, slices);
@@ -429,6 +434,7 @@ export async function benchViewer(report: (f: Figure) => void): Promise<void> {
         report({ name: `scroll ${STACK_SLICES} slices, ${name}: slices drawn / wall time`, value: (STACK_SLICES - 1) / (pass.ms / 1000), unit: 'fps' });
         report({ name: `  ${name}: key → slice drawn, median`, value: median(pass.steps), unit: 'ms' });
         report({ name: `  ${name}: key → slice drawn, p95`, value: p95(pass.steps), unit: 'ms' });
+        report({ name: `  ${name}: key → image in the viewport (STACK_NEW_IMAGE), median`, value: median(pass.loaded), unit: 'ms' });
       }
       await closeViewer(page);
 
