@@ -121,6 +121,8 @@ export interface Vault extends VaultApi {
 }
 
 const WRONG_PASSWORD = 'Wrong name or password';
+/** Studies whose instance lookup readInstanceBytes keeps (the viewer shows one or two at once). */
+const OPEN_STUDIES = 4;
 /** Bytes of files read whole while planning that a plan keeps for its commit (dropped at lock). */
 const KEEP_READ_BYTES = 64 * 1024 * 1024;
 /** Files read ahead of the one being parsed or encrypted: a few, and a bounded number of bytes. */
@@ -166,6 +168,12 @@ interface Unlocked {
   instanceUids: Set<string> | null;
   chain: Chain;
   plans: Map<string, Plan>;
+  /**
+   * Where each instance's blob is, for the few studies open last: the viewer
+   * reads a study's images one after another, and opening the study's
+   * document for each would double the cost of a slice.
+   */
+  blobsOf: Map<string, { key: DocumentKey; blobs: Map<string, BlobRef> }>;
 }
 
 interface PlannedFile {
@@ -440,6 +448,7 @@ export function createVault(deps: VaultDeps): Vault {
       instanceUids: null,
       chain: { deviceSeq: row.deviceSeq, prevHash: row.prevHash },
       plans: new Map(),
+      blobsOf: new Map(),
     };
     await loadIndex(v);
     return v;
@@ -479,6 +488,8 @@ export function createVault(deps: VaultDeps): Vault {
     v.patients.clear();
     v.instanceUids = null;
     v.plans.clear();
+    for (const { key } of v.blobsOf.values()) key.fill(0);
+    v.blobsOf.clear();
     v.token = null;
   }
 
@@ -716,6 +727,9 @@ export function createVault(deps: VaultDeps): Vault {
     v.chain = chain;
     for (const item of p.patients) v.patients.set(item.patientKey, item);
     for (const item of p.studies) {
+      // Its instances changed: the viewer's lookup is rebuilt on next read.
+      v.blobsOf.get(item.entry.studyId)?.key.fill(0);
+      v.blobsOf.delete(item.entry.studyId);
       v.studies.set(item.entry.studyId, item);
       if (item.studyInstanceUid) v.studiesByUid.set(item.studyInstanceUid, item.entry.studyId);
       v.index.put(item.entry);
@@ -1590,14 +1604,24 @@ export function createVault(deps: VaultDeps): Vault {
 
     async readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array> {
       const v = unlocked();
-      const { doc, key } = await readStudyDoc(v, studyId);
-      try {
-        const instance = doc.instances.toArray().find((i) => i.sopInstanceUid === sopInstanceUid);
-        if (!instance) throw new VaultError('invalid', 'This image is not in the study.');
-        return await readBlob(key, instance.blob);
-      } finally {
-        doc.destroy();
+      let open = v.blobsOf.get(studyId);
+      if (!open) {
+        const { doc, key } = await readStudyDoc(v, studyId);
+        try {
+          open = { key, blobs: new Map(doc.instances.toArray().map((i) => [i.sopInstanceUid, i.blob])) };
+        } finally {
+          doc.destroy();
+        }
+        if (v.blobsOf.size >= OPEN_STUDIES) {
+          const [oldest, entry] = v.blobsOf.entries().next().value!;
+          entry.key.fill(0);
+          v.blobsOf.delete(oldest);
+        }
+        v.blobsOf.set(studyId, open);
       }
+      const blob = open.blobs.get(sopInstanceUid);
+      if (!blob) throw new VaultError('invalid', 'This image is not in the study.');
+      return readBlob(open.key, blob);
     },
 
     async readStudyInstances(studyId: string): Promise<InstanceDescriptor[]> {

@@ -56,3 +56,21 @@ describe('annotations', () => {
     expect(await codeOf(vault.readAnnotations('st_nope'))).toBe('invalid');
   });
 });
+
+describe('reading instances for the viewer', () => {
+  it('finds an instance added to a study after the study was read', async () => {
+    const { vault } = await registerVault(h);
+    const study = { patientId: 'P-10', patientName: 'Sato^Yui', studyUid: '1.2.826.0.1.78' };
+    const first = writeSyntheticInstance(study, 1);
+    const plan = await vault.planImport([{ file: fileOf(first, 'IM1'), path: 'IM1' }]);
+    await vault.commitImport(plan.planId, {});
+    const studyId = (await vault.search('pn:P-10')).groups[0]!.studies[0]!.studyId;
+    expect(Buffer.from(await vault.readInstanceBytes(studyId, `${study.studyUid}.1.1`)).equals(Buffer.from(first))).toBe(true);
+
+    const second = writeSyntheticInstance(study, 2);
+    const more = await vault.planImport([{ file: fileOf(second, 'IM2'), path: 'IM2' }]);
+    await vault.commitImport(more.planId, {});
+    expect(Buffer.from(await vault.readInstanceBytes(studyId, `${study.studyUid}.1.2`)).equals(Buffer.from(second))).toBe(true);
+    expect(await codeOf(vault.readInstanceBytes(studyId, '9.9.9'))).toBe('invalid');
+  });
+});
