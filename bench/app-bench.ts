@@ -10,8 +10,7 @@
 //   4. JS and CSS fetched before the first screen, gzip sizes of dist/pwa.
 // Node prepares the data (corpus copies with fresh UIDs, one small DICOM per
 // synthetic study) and serves it to the page; the page does the measuring.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,12 +20,11 @@ import { writeTestDicom, type TestElement } from '../pwa/src/dicom/_write-test-d
 import { startServerProcess } from '../sync-server/src/testing/server-process.ts';
 import { CHROMIUM_ARGS } from './browser.ts';
 import { runPageDirect } from './browser-direct.ts';
+import { DIST, ensureBuilt, REPO } from './built-app.ts';
 import type { Figure } from './crypto-bench.ts';
 import { syntheticStudies } from './synthetic-studies.ts';
 
-const REPO = new URL('../', import.meta.url).pathname;
 const CORPUS = join(REPO, '..', 'shared', 'dicom-corpus');
-const DIST = join(REPO, 'dist', 'pwa');
 /** The import figure needs enough bytes that IndexedDB's steady state, not warm-up, dominates; KURA_BENCH_APP_MB lowers it for a quick run. */
 const IMPORT_BYTES = Number(process.env.KURA_BENCH_APP_MB ?? 200) * 1e6;
 /**
@@ -239,24 +237,6 @@ function seedFiles(count: number): { bin: Uint8Array; sizes: number[] } {
 
 // ── 4. the first screen ─────────────────────────────────────────────────
 
-function newestModification(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path)
-    .filter((e) => e !== 'node_modules')
-    .reduce((newest, e) => Math.max(newest, newestModification(join(path, e))), stats.mtimeMs);
-}
-
-/** Builds dist/pwa when its inputs are newer, with scripts/start.mjs's rule, so the figure is of the current code. */
-function ensureBuilt(): void {
-  const built = join(DIST, 'index.html');
-  const inputs = ['pwa', 'crypto', 'protocol', 'vite.config.ts', 'package-lock.json'].map((p) => join(REPO, p));
-  if (existsSync(built) && !inputs.some((p) => newestModification(p) > statSync(built).mtimeMs)) return;
-  console.error('  building the web app (dist/pwa is older than its sources)…');
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 async function firstScreen(report: (f: Figure) => void): Promise<void> {
   ensureBuilt();

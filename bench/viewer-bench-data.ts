@@ -6,6 +6,7 @@
 // so the pixel data is neither constant nor trivially compressible and the
 // window/level of a real CT applies (stored value = HU + 1024).
 import { writeTestDicom, type TestElement } from '../pwa/src/dicom/_write-test-dicom.ts';
+import { prng } from './synthetic-studies.ts';
 
 export const SIZE = 512;
 /** The root of every UID made here (a test root, never a real device's). */
@@ -21,17 +22,6 @@ export interface SyntheticSeries {
   slices: number;
 }
 
-/** A small deterministic generator (mulberry32): the same bytes on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Paints an ellipse of value `hu` into the slice's HU map (painter's order: later shapes on top). */
 function fillEllipse(hu: Int16Array, ex: number, ey: number, rx: number, ry: number, value: number): void {
@@ -72,13 +62,13 @@ const NOISE_LENGTH = 1 << 20;
 /** One slice's stored values (unsigned, 12 bits stored in 16). */
 function slicePixels(k: number, n: number, seed: number): Uint8Array {
   if (!noiseTable) {
-    const next = random(1);
+    const next = prng(1);
     noiseTable = new Int8Array(NOISE_LENGTH);
     for (let i = 0; i < NOISE_LENGTH; i++) noiseTable[i] = Math.round((next() + next() + next() - 1.5) * 24);
   }
   const hu = phantom(k, n);
   const out = new Uint16Array(SIZE * SIZE);
-  let at = Math.floor(random(seed)() * NOISE_LENGTH);
+  let at = Math.floor(prng(seed)() * NOISE_LENGTH);
   for (let p = 0; p < out.length; p++) {
     out[p] = Math.min(4095, Math.max(0, hu[p]! + 1024 + noiseTable[at]!));
     at = (at + 1) & (NOISE_LENGTH - 1);

@@ -15,8 +15,7 @@
 //
 // Headless Chromium here has no GPU: the viewer chooses Cornerstone's CPU
 // rendering (pwa/src/viewer/setup.ts), so every figure is of that path.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,11 +23,10 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { startServerProcess } from '../sync-server/src/testing/server-process.ts';
 import { CHROMIUM_ARGS } from './browser.ts';
 import { runPageDirect } from './browser-direct.ts';
+import { DIST, ensureBuilt, REPO } from './built-app.ts';
 import type { Figure } from './crypto-bench.ts';
 import { syntheticCtSeries } from './viewer-bench-data.ts';
 
-const REPO = new URL('../', import.meta.url).pathname;
-const DIST = join(REPO, 'dist', 'pwa');
 const PASSWORD = 'copper meadow lantern six';
 /** Studies opened for figure 1, after one warm-up open that loads the chunk and starts Cornerstone. */
 const OPENS = Number(process.env.KURA_BENCH_VIEWER_OPENS ?? 10);
@@ -40,24 +38,6 @@ const STACK_PATIENT = 'BENCH-STACK';
 
 // ── the built app ───────────────────────────────────────────────────────
 
-function newestModification(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path)
-    .filter((e) => e !== 'node_modules')
-    .reduce((newest, e) => Math.max(newest, newestModification(join(path, e))), stats.mtimeMs);
-}
-
-/** Builds dist/pwa when its inputs are newer (scripts/start.mjs's rule, as app-bench.ts does), so the figures are of the current code. */
-function ensureBuilt(): void {
-  const built = join(DIST, 'index.html');
-  const inputs = ['pwa', 'crypto', 'protocol', 'vite.config.ts', 'package-lock.json'].map((p) => join(REPO, p));
-  if (existsSync(built) && !inputs.some((p) => newestModification(p) > statSync(built).mtimeMs)) return;
-  console.error('  building the web app (dist/pwa is older than its sources)…');
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 /** The viewer's own chunk (its static imports are the first screen's chunks and the workspace's). */
 function viewerChunks(): { viewer: string; workspace: string; css: string[] } {
