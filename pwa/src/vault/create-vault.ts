@@ -547,31 +547,25 @@ export function createVault(deps: VaultDeps): Vault {
     };
   }
 
-  async function patientWork(
+  /** A new patient's document, with the demographics of their first study. */
+  function patientWork(
     v: Unlocked,
     works: Map<string, PatientWork>,
     patientKey: string,
     demographics: { patientNumber: string; patientName: StudyEntry['patientName']; patientSex: string; patientBirthDate: string },
-  ): Promise<PatientWork> {
-    const known = works.get(patientKey);
-    if (known) return known;
-    const item = v.patients.get(patientKey);
-    let work: PatientWork;
-    if (item) {
-      const docKey = unwrapDocumentKey(v.facilityKey, fromBase64Url(item.wrappedKey), { facilityId: v.facilityId, docId: item.docId });
-      work = { ...item, docKey, doc: await loadDoc(v, item.docId, item.keyId, docKey, item.logPages), keyWritten: true, logPages: [...item.logPages], touched: false };
-    } else {
-      work = { ...newDocWork(v, `pt_${patientKey}`, patientKey), touched: true };
-      const meta = work.doc.meta;
-      work.doc.doc.transact(() => {
-        meta.set('patientNumber', demographics.patientNumber);
-        meta.set('patientName', demographics.patientName);
-        meta.set('patientSex', demographics.patientSex);
-        meta.set('patientBirthDate', demographics.patientBirthDate);
-      });
-    }
+  ): void {
+    // A patient already stored is not changed by an import: its document is
+    // not even opened (that cost as much as the new study's own records).
+    if (works.has(patientKey) || v.patients.has(patientKey)) return;
+    const work: PatientWork = { ...newDocWork(v, `pt_${patientKey}`, patientKey), touched: true };
+    const meta = work.doc.meta;
+    work.doc.doc.transact(() => {
+      meta.set('patientNumber', demographics.patientNumber);
+      meta.set('patientName', demographics.patientName);
+      meta.set('patientSex', demographics.patientSex);
+      meta.set('patientBirthDate', demographics.patientBirthDate);
+    });
     works.set(patientKey, work);
-    return work;
   }
 
   async function existingStudyWork(v: Unlocked, works: Map<string, StudyWork>, studyId: string): Promise<StudyWork> {
@@ -1371,7 +1365,7 @@ export function createVault(deps: VaultDeps): Vault {
           patientSex: normaliseSex(t.patientSex),
           patientBirthDate: normaliseDate(t.patientBirthDate),
         };
-        await patientWork(v, patientWorks, patientKey, demographics);
+        patientWork(v, patientWorks, patientKey, demographics);
         const existingId = ps.studyInstanceUid ? v.studiesByUid.get(ps.studyInstanceUid) : undefined;
         const work = existingId
           ? await existingStudyWork(v, studyWorks, existingId)
@@ -1476,7 +1470,7 @@ export function createVault(deps: VaultDeps): Vault {
         patientSex: normaliseSex(form.patientSex),
         patientBirthDate: normaliseDate(form.patientBirthDate),
       };
-      await patientWork(v, patientWorks, patientKey, demographics);
+      patientWork(v, patientWorks, patientKey, demographics);
       const type = (form.modalityOrType ?? '').trim() || 'DOC';
       const modality = /^[A-Z]{2,4}$/.test(type) ? type : 'DOC';
       const sameDay =
