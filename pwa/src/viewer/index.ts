@@ -2,13 +2,15 @@
 // (Cornerstone, vtk.js, the DICOM image loader, its decode worker and codecs)
 // load only when the viewer opens, or in the background after unlock: the
 // first screen never waits for them.
-export { startViewer, purgeViewer, currentRenderPath, IMAGE_CACHE_BYTES } from './setup.ts';
-export type { RenderPath } from './setup.ts';
+export { startViewer, purgeViewer, currentRenderPath, viewerMemory, IMAGE_CACHE_BYTES } from './setup.ts';
+export type { RenderPath, ViewerMemory } from './setup.ts';
 export type { InstanceReader } from './kura-loader.ts';
 export { frameImageIds, instanceImageId, parseKuraImageId } from './image-ids.ts';
 export type { InstanceRef } from './image-ids.ts';
-export { Viewer, calibrationOf, fileWindowsOf } from './viewer.ts';
-export type { Calibration, FileWindow, PrimaryTool, ViewportState } from './viewer.ts';
+export { Viewer, calibrationOf, fileWindowsOf, MEASURING_TOOLS } from './viewer.ts';
+export type { Calibration, FileWindow, MeasurementSummary, PrimaryTool, ViewportState } from './viewer.ts';
+export { MeasurementSync, SAVE_DELAY_MS } from './measurements.ts';
+export type { MeasurementStorage } from './measurements.ts';
 export { CT_PRESETS } from './presets.ts';
 export type { VoiPreset, VoiWindow } from './presets.ts';
 export { pixelStats } from './pixel-stats.ts';

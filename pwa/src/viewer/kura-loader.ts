@@ -21,6 +21,8 @@ let reader: InstanceReader | null = null;
 /** Bumped by every purge, so a read that finishes after a lock is dropped, not cached. */
 let generation = 0;
 const parsing = new Map<string, Promise<void>>();
+/** Instances whose file is parsed and held in the metadata caches (for viewerMemory). */
+const parsed = new Set<string>();
 
 export class ViewerClosedError extends Error {
   constructor() {
@@ -79,6 +81,7 @@ function ensureInstance(baseImageId: string, studyId: string, sopInstanceUid: st
       metadataUtilities.clearCacheData();
       throw new ViewerClosedError();
     }
+    parsed.add(baseImageId);
   })();
   parsing.set(baseImageId, work);
   const forget = () => {
@@ -116,6 +119,12 @@ export function registerKuraLoader(): void {
 export function purgeParsedInstances(): void {
   generation++;
   parsing.clear();
+  parsed.clear();
   metadataUtilities.clearCacheData();
   purgeYbr422();
+}
+
+/** How many instances are parsed and held with their metadata now. */
+export function parsedInstanceCount(): number {
+  return parsed.size;
 }

@@ -22,7 +22,7 @@ import {
   annotation,
   init as initTools,
 } from '@cornerstonejs/tools';
-import { purgeParsedInstances, registerKuraLoader, setInstanceReader } from './kura-loader.ts';
+import { parsedInstanceCount, purgeParsedInstances, registerKuraLoader, setInstanceReader } from './kura-loader.ts';
 import type { InstanceReader } from './kura-loader.ts';
 
 /**
@@ -111,4 +111,31 @@ export function purgeViewer(): void {
   cache.purgeCache();
   purgeParsedInstances();
   annotation.state.removeAllAnnotations();
+  // Locks and selections are kept by UID beside the annotations.
+  annotation.locking.unlockAllAnnotations();
+  annotation.selection.deselectAnnotation();
+}
+
+/** What the viewer holds decrypted in memory (see viewerMemory). */
+export interface ViewerMemory {
+  /** Bytes of decoded images in Cornerstone's image cache. */
+  imageBytes: number;
+  /** Instances parsed, with their metadata, in the metadata caches. */
+  instances: number;
+  /** Measurements in Cornerstone's annotation state. */
+  annotations: number;
+}
+
+/**
+ * The Image info panel shows this, so that what a lock leaves behind can be
+ * checked from the screen (it must all be zero until an image is opened
+ * again); nothing is exposed on window.
+ */
+export function viewerMemory(): ViewerMemory {
+  if (!started) return { imageBytes: 0, instances: 0, annotations: 0 };
+  return {
+    imageBytes: cache.getCacheSize(),
+    instances: parsedInstanceCount(),
+    annotations: annotation.state.getAllAnnotations().length,
+  };
 }

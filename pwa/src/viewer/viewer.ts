@@ -16,6 +16,7 @@ import {
   ToolGroupManager,
   WindowLevelTool,
   ZoomTool,
+  annotation as annotationApi,
   utilities as toolUtilities,
 } from '@cornerstonejs/tools';
 import type { VoiWindow } from './presets.ts';
@@ -23,6 +24,13 @@ import { describeLoadError } from './load-errors.ts';
 
 const { ViewportType, Events } = Enums;
 const { MouseBindings } = ToolEnums;
+
+const ANNOTATION_EVENTS = [
+  ToolEnums.Events.ANNOTATION_ADDED,
+  ToolEnums.Events.ANNOTATION_COMPLETED,
+  ToolEnums.Events.ANNOTATION_MODIFIED,
+  ToolEnums.Events.ANNOTATION_REMOVED,
+] as const;
 
 /** What a finger (or the left mouse button) does; the toolbar picks one. */
 export type PrimaryTool = 'windowLevel' | 'zoom' | 'pan' | 'scroll' | 'length' | 'angle' | 'rectangle' | 'ellipse' | 'probe';
@@ -38,6 +46,9 @@ const TOOL_NAMES: Record<PrimaryTool, string> = {
   ellipse: EllipticalROITool.toolName,
   probe: ProbeTool.toolName,
 };
+
+/** The tools that draw measurements (saved with the study; not for the viewer role). */
+export const MEASURING_TOOLS: readonly PrimaryTool[] = ['length', 'angle', 'rectangle', 'ellipse', 'probe'];
 
 const MEASUREMENT_TOOLS = [
   LengthTool.toolName,
@@ -117,6 +128,59 @@ const EMPTY_STATE: ViewportState = {
 
 let viewerCount = 0;
 
+/**
+ * Performance marks read by the viewer benchmark (bench/): the workspace marks
+ * 'kura:viewer-open' when a study is asked for; each Viewer then marks its
+ * first image drawn with pixels, and every image drawn after it. Only marks,
+ * no measures; the per-image marks are cleared now and then so a long
+ * session does not keep thousands of entries.
+ */
+export const MARK_FIRST_PIXELS = 'kura:viewer-first-pixels';
+export const MARK_IMAGE_RENDERED = 'kura:viewer-image-rendered';
+const MAX_RENDERED_MARKS = 1000;
+let renderedMarks = 0;
+
+function markRendered(): void {
+  if (++renderedMarks > MAX_RENDERED_MARKS) {
+    performance.clearMarks(MARK_IMAGE_RENDERED);
+    renderedMarks = 1;
+  }
+  performance.mark(MARK_IMAGE_RENDERED);
+}
+
+/** One measurement on the current image, as the Image info panel lists it. */
+export interface MeasurementSummary {
+  uid: string;
+  /** 'Length', 'Angle', 'RectangleROI', 'EllipticalROI', 'Probe'. */
+  toolName: string;
+  /** The measured value in words ("102.3 mm"), empty until it is computed. */
+  value: string;
+}
+
+function formatStat(value: unknown, digits: number, unit: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '';
+  const text = value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return typeof unit === 'string' && unit ? `${text} ${unit}` : text;
+}
+
+function summarize(stats: Record<string, unknown> | undefined, toolName: string): string {
+  if (!stats) return '';
+  switch (toolName) {
+    case 'Length':
+      return formatStat(stats.length, 2, stats.unit);
+    case 'Angle':
+      return formatStat(stats.angle, 1, '°').replace(' °', '°');
+    case 'Probe':
+      return formatStat(stats.value, 2, stats.modalityUnit);
+    default: {
+      const mean = formatStat(stats.mean, 2, stats.modalityUnit);
+      const sd = formatStat(stats.stdDev, 2, null);
+      const area = formatStat(stats.area, 2, stats.areaUnit);
+      return [mean && `mean ${mean}`, sd && `SD ${sd}`, area && `area ${area}`].filter(Boolean).join(', ');
+    }
+  }
+}
+
 function asArray<T>(value: T | T[] | null | undefined): T[] {
   if (value === null || value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -141,8 +205,12 @@ export class Viewer {
   readonly #imageSize = new Map<string, string>();
   #primary: PrimaryTool = 'windowLevel';
   #destroyed = false;
+  #firstPixelsMarked = false;
+  /** Viewer-role members see measurements but cannot draw, move or delete them. */
+  readonly readOnly: boolean;
 
-  constructor() {
+  constructor({ readOnly = false }: { readOnly?: boolean } = {}) {
+    this.readOnly = readOnly;
     viewerCount++;
     this.#engine = new RenderingEngine(`kura-viewer-${viewerCount}`);
     this.#toolGroupId = `kura-tools-${viewerCount}`;
@@ -156,11 +224,20 @@ export class Viewer {
     group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
     // The wheel scrolls; three fingers scroll on a tablet.
     group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }, { numTouchPoints: 3 }] });
-    // Measurements stay visible and editable whichever tool is active.
+    // Measurements stay visible and editable whichever tool is active. For a
+    // read-only member the measuring tools are never made active (nothing new
+    // is drawn) and the measurements shown are locked (see MeasurementSync).
+    // Passive, not Enabled: Enabled tools did not draw restored measurements.
     for (const name of MEASUREMENT_TOOLS) group.setToolPassive(name);
     this.setPrimaryTool('windowLevel');
     eventTarget.addEventListener(Events.IMAGE_LOAD_ERROR, this.#onLoadError);
+    for (const type of ANNOTATION_EVENTS) eventTarget.addEventListener(type, this.#onAnnotationEvent);
   }
+
+  /** A measurement was added, moved, measured or removed: the lists showing it follow. */
+  readonly #onAnnotationEvent = () => {
+    for (const [id] of this.#elements) this.#notify(id);
+  };
 
   /** Makes `element` a stack viewport. */
   enable(viewportId: string, element: HTMLDivElement): void {
@@ -207,6 +284,13 @@ export class Viewer {
   readonly #onViewportEvent = (event: Event) => {
     const id = this.#viewportIdOf(event.currentTarget);
     if (!id) return;
+    if (event.type === Events.IMAGE_RENDERED && this.#viewport(id)?.getCornerstoneImage?.()) {
+      if (this.#firstPixelsMarked) markRendered();
+      else {
+        this.#firstPixelsMarked = true;
+        performance.mark(MARK_FIRST_PIXELS);
+      }
+    }
     if (event.type === Events.STACK_NEW_IMAGE) {
       this.#errors.delete(id);
       this.#loading.delete(id);
@@ -283,7 +367,7 @@ export class Viewer {
 
   setPrimaryTool(tool: PrimaryTool): void {
     const group = ToolGroupManager.getToolGroup(this.#toolGroupId);
-    if (!group) return;
+    if (!group || (this.readOnly && MEASURING_TOOLS.includes(tool))) return;
     const previous = TOOL_NAMES[this.#primary];
     const next = TOOL_NAMES[tool];
     if (previous !== next) {
@@ -389,6 +473,39 @@ export class Viewer {
     this.#notify(viewportId);
   }
 
+  /** The measurements drawn on one image, in the order they were made. */
+  measurementsOn(imageId: string | null): MeasurementSummary[] {
+    if (!imageId || this.#destroyed) return [];
+    const out: MeasurementSummary[] = [];
+    for (const a of annotationApi.state.getAllAnnotations()) {
+      const toolName = a.metadata?.toolName ?? '';
+      if (a.metadata?.referencedImageId !== imageId || !MEASUREMENT_TOOLS.includes(toolName)) continue;
+      const stats = (a.data?.cachedStats ?? {}) as Record<string, Record<string, unknown>>;
+      out.push({
+        uid: a.annotationUID ?? '',
+        toolName,
+        value: summarize(stats[`imageId:${imageId}`] ?? Object.values(stats)[0], toolName),
+      });
+    }
+    return out;
+  }
+
+  /** Deletes the measurements the user selected (tapped); returns how many. */
+  deleteSelected(): number {
+    if (this.readOnly || this.#destroyed) return 0;
+    const selected = annotationApi.selection.getAnnotationsSelected() ?? [];
+    for (const uid of selected) annotationApi.state.removeAnnotation(uid);
+    if (selected.length > 0) this.#engine.render();
+    return selected.length;
+  }
+
+  /** Draws every viewport again (measurements restored into the state). */
+  renderAll(): void {
+    if (this.#destroyed) return;
+    this.#engine.render();
+    toolUtilities.triggerAnnotationRenderForViewportIds([...this.#elements.keys()]);
+  }
+
   /** Redraws at the viewports' new size (window resize, layout change). */
   resize(): void {
     if (this.#destroyed) return;
@@ -443,6 +560,7 @@ export class Viewer {
     if (this.#destroyed) return;
     for (const id of [...this.#playing]) this.stopCine(id);
     eventTarget.removeEventListener(Events.IMAGE_LOAD_ERROR, this.#onLoadError);
+    for (const type of ANNOTATION_EVENTS) eventTarget.removeEventListener(type, this.#onAnnotationEvent);
     for (const [, element] of this.#elements) {
       for (const name of [
         Events.IMAGE_RENDERED,

@@ -14,6 +14,34 @@ export function useOpenViewer(): OpenViewer | null {
   return useContext(OpenViewerContext);
 }
 
+/**
+ * Work the open viewer must finish before the vault locks: its measurements
+ * not yet saved (the save is debounced). Set by the viewer screen while it is
+ * open; the workspace runs it before every lock it starts.
+ */
+let beforeLock: (() => Promise<void>) | null = null;
+
+export function setViewerBeforeLock(run: (() => Promise<void>) | null): void {
+  beforeLock = run;
+}
+
+/**
+ * Runs the viewer's pending work, for at most `limitMs`: a save that hangs
+ * must not keep the app unlocked.
+ */
+export async function finishViewerBeforeLock(limitMs = 3_000): Promise<void> {
+  const run = beforeLock;
+  if (!run) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    run().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** The viewer's chunk; importing it twice fetches it once. */
 export const loadViewerScreen = () => import('./viewer-screen.tsx');
 

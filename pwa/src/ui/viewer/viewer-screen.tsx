@@ -6,19 +6,31 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   CT_PRESETS,
+  MEASURING_TOOLS,
+  MeasurementSync,
   Viewer,
   frameImageIds,
   pixelStats,
   purgeViewer,
   startViewer,
+  viewerMemory,
 } from '../../viewer/index.ts';
-import type { Calibration, PixelStats, PrimaryTool, ViewportState, VoiWindow } from '../../viewer/index.ts';
+import type {
+  Calibration,
+  MeasurementSummary,
+  PixelStats,
+  PrimaryTool,
+  ViewerMemory,
+  ViewportState,
+  VoiWindow,
+} from '../../viewer/index.ts';
 import type { StudyDetails } from '../../vault/vault-api.ts';
 import { ErrorText } from '../common/controls.tsx';
 import { describeFailure } from '../errors.ts';
 import type { Failure } from '../errors.ts';
-import { formatDicomDate, formatPersonName, plural } from '../format.ts';
+import { formatBytes, formatDicomDate, formatPersonName, plural } from '../format.ts';
 import { useVault } from '../vault-context.tsx';
+import { setViewerBeforeLock } from './open-viewer.tsx';
 import { SeriesThumbnail } from './series-thumbnail.tsx';
 import './viewer.css';
 
@@ -79,6 +91,14 @@ const TOOLS: { id: PrimaryTool; label: string; name: string }[] = [
   { id: 'probe', label: 'Probe', name: 'Probe' },
 ];
 
+const MEASUREMENT_NAMES: Record<string, string> = {
+  Length: 'Length',
+  Angle: 'Angle',
+  RectangleROI: 'Rectangle',
+  EllipticalROI: 'Ellipse',
+  Probe: 'Probe',
+};
+
 const CALIBRATION_NOTES: Record<Calibration, string | null> = {
   patient: null,
   detector: 'Calibrated at the detector (Imager Pixel Spacing): lengths are magnified',
@@ -118,8 +138,29 @@ const EMPTY: ViewportState = {
   playing: false,
 };
 
-export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose(): void }) {
+export function ViewerScreen({
+  studyId,
+  readOnly = false,
+  onClose,
+  onLock,
+}: {
+  studyId: string;
+  /** Viewer-role members: measurements are shown, not drawn or saved. */
+  readOnly?: boolean;
+  onClose(): void;
+  /** Locks the app (the workspace's lock: measurements are saved first). */
+  onLock?(): void;
+}) {
   const { vault, fail } = useVault();
+  /** The study's saved measurements, once read. */
+  const [saved, setSaved] = useState<Record<string, string> | null>(null);
+  const [sync, setSync] = useState<MeasurementSync | null>(null);
+  /** Why the last save of the measurements failed, or null. */
+  const [saveError, setSaveError] = useState<string | null>(null);
+  /** What the viewer held when this screen started it: nothing, after a close or a lock. */
+  const [memoryAtOpen, setMemoryAtOpen] = useState<ViewerMemory | null>(null);
+  /** The first viewport's first image is shown (or failed): saved measurements go on after it. */
+  const [firstShown, setFirstShown] = useState(false);
   const [details, setDetails] = useState<StudyDetails | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [viewer, setViewer] = useState<Viewer | null>(null);
@@ -158,12 +199,30 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
     };
   }, [vault, studyId]);
 
-  // Cornerstone, the loader pointed at the vault, and the first viewport.
+  // The study's saved measurements, read beside the study itself.
+  useEffect(() => {
+    let cancelled = false;
+    vault.readAnnotations(studyId).then(
+      (answer) => {
+        if (!cancelled) setSaved(answer);
+      },
+      (e: unknown) => {
+        // The images still open; nothing is saved over measurements that could not be read.
+        if (!cancelled) setSaveError(`Saved measurements could not be read: ${failRef.current(e).message}`);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [vault, studyId]);
+
+  // Cornerstone, the loader pointed at the vault, the first viewport, and the measurements' saving.
   useEffect(() => {
     const element = element1.current;
     if (!element) return;
     let cancelled = false;
     let created: Viewer | null = null;
+    let measurements: MeasurementSync | null = null;
     startViewer(async (study, sopInstanceUid) => {
       try {
         return await vault.readInstanceBytes(study, sopInstanceUid);
@@ -174,9 +233,21 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
     }).then(
       () => {
         if (cancelled) return;
-        created = new Viewer();
+        setMemoryAtOpen(viewerMemory());
+        created = new Viewer({ readOnly });
         created.enable(VIEWPORT_IDS[0], element);
+        measurements = new MeasurementSync(
+          studyId,
+          {
+            read: () => vault.readAnnotations(studyId),
+            save: (annotations) => vault.saveAnnotations(studyId, annotations),
+          },
+          (error) => setSaveError(error ? `Measurements not saved: ${failRef.current(error).message}` : null),
+        );
+        const flush = measurements.flush.bind(measurements);
+        setViewerBeforeLock(flush);
         setViewer(created);
+        setSync(measurements);
       },
       (e: unknown) => {
         if (!cancelled) setFailure(describeFailure(e));
@@ -184,10 +255,23 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
     );
     return () => {
       cancelled = true;
+      setViewerBeforeLock(null);
+      // Closing saves what is pending; listening stops before the purge
+      // removes every measurement from Cornerstone's state.
+      void measurements?.flush();
+      measurements?.stop();
       created?.destroy();
       purgeViewer();
     };
-  }, [vault]);
+  }, [vault, studyId, readOnly]);
+
+  // Saved measurements back on their images, once they are read and the
+  // first image is on screen (added before it, a measurement on that very
+  // image was at times not drawn until the stack moved).
+  useEffect(() => {
+    if (!viewer || !sync || !saved || !firstShown) return;
+    if (sync.restore(saved, !readOnly) > 0) viewer.renderAll();
+  }, [viewer, sync, saved, readOnly, firstShown]);
 
   // Overlays follow Cornerstone's events, at most once per frame.
   useEffect(() => {
@@ -210,7 +294,7 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
   // The first series in the first viewport once both the viewer and the study are there.
   useEffect(() => {
     if (!viewer || series.length === 0) return;
-    void viewer.show(VIEWPORT_IDS[0], series[shown[0]]?.imageIds ?? series[0]!.imageIds);
+    void viewer.show(VIEWPORT_IDS[0], series[shown[0]]?.imageIds ?? series[0]!.imageIds).then(() => setFirstShown(true));
     // Only when the viewer or the study arrives; later changes go through showSeries.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewer, series]);
@@ -249,6 +333,7 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
   }
 
   function chooseTool(next: PrimaryTool) {
+    if (readOnly && MEASURING_TOOLS.includes(next)) return;
     viewer?.setPrimaryTool(next);
     setTool(next);
   }
@@ -288,6 +373,10 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
         break;
       case 'Escape':
         onClose();
+        break;
+      case 'Delete':
+      case 'Backspace':
+        if (!viewer || viewer.deleteSelected() === 0) return;
         break;
       default:
         return;
@@ -359,22 +448,43 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
         <button type="button" className="viewer-button" aria-pressed={showInfo} onClick={() => setShowInfo((o) => !o)}>
           Image info
         </button>
+        {onLock && (
+          // The workspace's own Lock button is hidden under the full-screen viewer.
+          <button type="button" className="viewer-button" onClick={onLock}>
+            Lock
+          </button>
+        )}
       </header>
 
       <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
         <div className="viewer-group" role="group" aria-label="Finger and mouse tool">
-          {TOOLS.map((t) => (
+          {TOOLS.map((t) => {
+            const locked = readOnly && MEASURING_TOOLS.includes(t.id);
+            return (
+              <button
+                key={t.id}
+                type="button"
+                className="viewer-button"
+                aria-label={t.name}
+                aria-pressed={tool === t.id}
+                disabled={locked}
+                title={locked ? 'Your role can view measurements, not draw them' : undefined}
+                onClick={() => chooseTool(t.id)}
+              >
+                {t.label}
+              </button>
+            );
+          })}
+          {!readOnly && (
             <button
-              key={t.id}
               type="button"
               className="viewer-button"
-              aria-label={t.name}
-              aria-pressed={tool === t.id}
-              onClick={() => chooseTool(t.id)}
+              title="Deletes the measurements you tapped (selected)"
+              onClick={() => viewer?.deleteSelected()}
             >
-              {t.label}
+              Delete
             </button>
-          ))}
+          )}
         </div>
         <div className="viewer-group" role="group" aria-label="View">
           <button type="button" className="viewer-button" onClick={() => viewer?.zoomBy(activeId, 1.25)} aria-label="Zoom in">
@@ -514,12 +624,24 @@ export function ViewerScreen({ studyId, onClose }: { studyId: string; onClose():
                   </div>
                 )}
                 {!state.error && state.loading && <div className="viewer-message viewer-loading">Loading…</div>}
-                {showInfo && i === active && <ImageInfo state={state} fileName={s?.fileNames[state.index] ?? null} />}
+                {showInfo && i === active && (
+                  <ImageInfo
+                    state={state}
+                    fileName={s?.fileNames[state.index] ?? null}
+                    measurements={viewer?.measurementsOn(state.renderedImageId) ?? []}
+                    memoryAtOpen={memoryAtOpen}
+                  />
+                )}
               </div>
             );
           })}
         </div>
       </div>
+      {saveError && (
+        <div className="viewer-save-error" role="alert">
+          {saveError}
+        </div>
+      )}
       {failure && (
         <div className="viewer-failure">
           <ErrorText failure={failure} />
@@ -590,7 +712,19 @@ function Overlay({
 }
 
 /** The current image's file and stored values (see pwa/src/viewer/pixel-stats.ts). */
-function ImageInfo({ state, fileName }: { state: ViewportState; fileName: string | null }) {
+function ImageInfo({
+  state,
+  fileName,
+  measurements,
+  memoryAtOpen,
+}: {
+  state: ViewportState;
+  fileName: string | null;
+  measurements: MeasurementSummary[];
+  memoryAtOpen: ViewerMemory | null;
+}) {
+  // Read at every render: the panel re-renders with each viewport change.
+  const memory = viewerMemory();
   const [stats, setStats] = useState<PixelStats | null>(null);
   const [pending, setPending] = useState(false);
   useEffect(() => {
@@ -651,6 +785,35 @@ function ImageInfo({ state, fileName }: { state: ViewportState; fileName: string
                 : state.calibration
                   ? CALIBRATION_NOTES[state.calibration]
                   : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Measurements</dt>
+          <dd data-testid="info-measurements" data-count={measurements.length}>
+            {measurements.length === 0
+              ? 'None on this image'
+              : measurements.map((m) => (
+                  <span key={m.uid} className="viewer-info-measurement">
+                    {MEASUREMENT_NAMES[m.toolName] ?? m.toolName}
+                    {m.value ? ` ${m.value}` : ''}
+                  </span>
+                ))}
+          </dd>
+        </div>
+        <div>
+          <dt>In memory</dt>
+          <dd
+            data-testid="info-memory"
+            data-image-bytes={memory.imageBytes}
+            data-instances={memory.instances}
+            data-at-open-image-bytes={memoryAtOpen?.imageBytes}
+            data-at-open-instances={memoryAtOpen?.instances}
+            data-at-open-annotations={memoryAtOpen?.annotations}
+          >
+            {formatBytes(memory.imageBytes)} decoded, {plural(memory.instances, 'file')} parsed
+            {memoryAtOpen
+              ? ` (when opened: ${formatBytes(memoryAtOpen.imageBytes)}, ${plural(memoryAtOpen.instances, 'file')}, ${plural(memoryAtOpen.annotations, 'measurement')})`
+              : ''}
           </dd>
         </div>
       </dl>
