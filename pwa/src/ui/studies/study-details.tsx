@@ -4,7 +4,6 @@ import { ErrorText } from '../common/controls.tsx';
 import type { Failure } from '../errors.ts';
 import { formatBytes, plural } from '../format.ts';
 import { useVault } from '../vault-context.tsx';
-import { useOpenViewer } from '../viewer/open-viewer.tsx';
 
 /** Images, and frames too when multi-frame instances (cine, echo loops) hold more. */
 function countImages(series: SeriesDetails): string {
@@ -79,14 +78,14 @@ function Identifiers({ details }: { details: Details }) {
 
 /**
  * A study's series, images and documents, fetched only when asked for: the
- * timeline itself needs no more than the search index holds.
+ * timeline itself needs no more than the search index holds. The way into
+ * the viewer is the study's one "View images" button on its timeline card.
  */
 export function StudyDetails({ studyId }: { studyId: string }) {
   const { vault, fail } = useVault();
   const [details, setDetails] = useState<Details | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loading, setLoading] = useState(false);
-  const openViewer = useOpenViewer();
 
   async function load(open: boolean) {
     if (!open || details || loading) return;
@@ -110,13 +109,6 @@ export function StudyDetails({ studyId }: { studyId: string }) {
       <ErrorText failure={failure} />
       {details && (
         <div className="study-details-body">
-          {openViewer && details.series.length > 0 && (
-            <div className="form-actions form-actions-start">
-              <button type="button" className="secondary" onClick={() => openViewer(studyId)}>
-                Open viewer
-              </button>
-            </div>
-          )}
           {details.series.length > 0 && (
             <table className="simple-table">
               <thead>
