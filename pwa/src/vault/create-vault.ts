@@ -1529,6 +1529,20 @@ export function createVault(deps: VaultDeps): Vault {
       return { imported: Math.max(readable.length, 1), skipped: 0, failed, studies: 1, megabytesPerSecond: rate(bytes, now() - started) };
     },
 
+    async readDocumentFile(studyId: string, documentId: string, fileIndex: number): Promise<Uint8Array> {
+      const v = unlocked();
+      if (!v.studies.has(studyId)) throw new VaultError('invalid', 'This study is no longer in the archive.');
+      const { doc, key } = await readStudyDoc(v, studyId);
+      let blob: BlobRef | undefined;
+      try {
+        blob = doc.documents.toArray().find((d) => d.documentId === documentId)?.files[fileIndex]?.blob;
+      } finally {
+        doc.destroy();
+      }
+      if (!blob) throw new VaultError('invalid', 'This file is not in the study.');
+      return readBlob(key, blob);
+    },
+
     async readAnnotations(studyId: string): Promise<Record<string, string>> {
       const v = unlocked();
       if (!v.studies.has(studyId)) throw new VaultError('invalid', 'This study is no longer in the archive.');

@@ -252,6 +252,8 @@ export interface VaultApi {
   study(studyId: string): Promise<StudyDetails | null>;
   /** The original file of one instance, decrypted (for the viewer and export); transferred, not copied. */
   readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
+  /** One file of a document (an attached photo, scan or PDF), decrypted; transferred, not copied. */
+  readDocumentFile(studyId: string, documentId: string, fileIndex: number): Promise<Uint8Array>;
   /** The study's saved measurements and annotations: annotation UID → JSON as the viewer wrote it. */
   readAnnotations(studyId: string): Promise<Record<string, string>>;
   /**

@@ -22,12 +22,18 @@ function describeBrowser(): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
+/** A decrypted file moves to the UI thread instead of being copied: images and PDFs run to megabytes. */
+function transferred(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return Comlink.transfer(whole, [whole.buffer]);
+}
+
 Comlink.expose({
   ...vault,
-  // A decrypted file moves to the UI thread instead of being copied: images run to megabytes.
   async readInstanceBytes(studyId: string, sopInstanceUid: string): Promise<Uint8Array> {
-    const bytes = await vault.readInstanceBytes(studyId, sopInstanceUid);
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    return Comlink.transfer(whole, [whole.buffer]);
+    return transferred(await vault.readInstanceBytes(studyId, sopInstanceUid));
+  },
+  async readDocumentFile(studyId: string, documentId: string, fileIndex: number): Promise<Uint8Array> {
+    return transferred(await vault.readDocumentFile(studyId, documentId, fileIndex));
   },
 });
