@@ -34,15 +34,9 @@ const LOSSY = new Set([
  * reported in the test's annotations.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  // The reference (GDCM) is right: pydicom's own test values are 244 at
-  // (row 420, column 140) and 95 at (230, 120); Cornerstone 5.14's 12-bit
-  // JPEG decoder (codecs/jpeg.js, from pdf.js) gives 259 and 109. Its last
-  // IDCT step level-shifts and clamps with the 8-bit constants divided by
-  // bitConversion (255/4095): (q + 2056 / bc) >> 4 adds 33017 where 12-bit
-  // needs 2048 * 16 + 8 = 32776, so every value is ~15 too high (min 9, mean
-  // 29.3 against 0 and 14.4). With (q + 32776) >> 4 and clamps at -32776 /
-  // 32744 -> 4095 it decodes min 0, max 264, mean 14.28, pixels 244 and 94.
-  'pydicom__JPGExtended.dcm': "Cornerstone's 12-bit JPEG decoder level-shifts by 2056*4095/255 instead of 2048*16+8 (~15 too bright)",
+  // None at present. pydicom__JPGExtended.dcm was one until the viewer decoded
+  // 12-bit JPEG Extended itself (pwa/src/viewer/jpeg-dct.ts): Cornerstone
+  // 5.14's decoder level-shifts those samples with 8-bit constants.
 };
 
 async function register(page: Page): Promise<void> {

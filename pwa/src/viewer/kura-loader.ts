@@ -12,6 +12,7 @@ import { createImage, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { Enums as MetadataEnums, utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import { inflateIfDeflated } from './deflated.ts';
 import { KURA_SCHEME, parseKuraImageId } from './image-ids.ts';
+import { decodeJpegExtended } from './jpeg-extended.ts';
 import { expandYbr422, purgeYbr422 } from './ybr-422.ts';
 
 /** Reads one instance's original DICOM file (decrypted) from the local store. */
@@ -97,9 +98,11 @@ function loadKuraImage(imageId: string, options?: Record<string, unknown>): Type
     try {
       if (!ref) throw new Error(`Not an image of this archive: ${imageId}`);
       await ensureInstance(ref.baseImageId, ref.studyId, ref.sopInstanceUid);
-      const ybr = expandYbr422(imageId, ref.frame ? ref.frame - 1 : 0);
-      if (ybr) {
-        const image = (await createImage(imageId, ybr.pixelData, ybr.transferSyntaxUid, { ...(options ?? {}) })) as Types.IImage;
+      const frameIndex = ref.frame ? ref.frame - 1 : 0;
+      // Frames Cornerstone would decode wrongly are fixed first and handed over decoded.
+      const fixed = expandYbr422(imageId, frameIndex) ?? decodeJpegExtended(imageId, frameIndex);
+      if (fixed) {
+        const image = (await createImage(imageId, fixed.pixelData, fixed.transferSyntaxUid, { ...(options ?? {}) })) as Types.IImage;
         image.imageQualityStatus = Enums.ImageQualityStatus.FULL_RESOLUTION;
         return image;
       }
