@@ -56,8 +56,6 @@ function ignoreShownFailures(event: PromiseRejectionEvent): void {
 }
 
 export function setInstanceReader(next: InstanceReader | null): void {
-  if (next && !reader) window.addEventListener('unhandledrejection', ignoreShownFailures);
-  if (!next && reader) window.removeEventListener('unhandledrejection', ignoreShownFailures);
   reader = next;
 }
 
@@ -94,6 +92,7 @@ function ensureInstance(baseImageId: string, studyId: string, sopInstanceUid: st
 
 function loadKuraImage(imageId: string, options?: Record<string, unknown>): Types.IImageLoadObject {
   const ref = parseKuraImageId(imageId);
+  const started = generation;
   const promise = (async (): Promise<Types.IImage> => {
     try {
       if (!ref) throw new Error(`Not an image of this archive: ${imageId}`);
@@ -101,12 +100,16 @@ function loadKuraImage(imageId: string, options?: Record<string, unknown>): Type
       const frameIndex = ref.frame ? ref.frame - 1 : 0;
       // Frames Cornerstone would decode wrongly are fixed first and handed over decoded.
       const fixed = expandYbr422(imageId, frameIndex) ?? decodeJpegExtended(imageId, frameIndex);
+      let image: Types.IImage;
       if (fixed) {
-        const image = (await createImage(imageId, fixed.pixelData, fixed.transferSyntaxUid, { ...(options ?? {}) })) as Types.IImage;
+        image = (await createImage(imageId, fixed.pixelData, fixed.transferSyntaxUid, { ...(options ?? {}) })) as Types.IImage;
         image.imageQualityStatus = Enums.ImageQualityStatus.FULL_RESOLUTION;
-        return image;
+      } else {
+        image = (await wadouri.loadImageFromNaturalizedMetadata(imageId, options ?? {}).promise) as Types.IImage;
       }
-      return (await wadouri.loadImageFromNaturalizedMetadata(imageId, options ?? {}).promise) as Types.IImage;
+      // Decoded after a lock or a close (a prefetch in flight): not handed to anything.
+      if (started !== generation) throw new ViewerClosedError();
+      return image;
     } catch (error) {
       throw error instanceof ImageLoadError ? error : new ImageLoadError(error);
     }
@@ -116,6 +119,11 @@ function loadKuraImage(imageId: string, options?: Record<string, unknown>): Type
 
 export function registerKuraLoader(): void {
   registerImageLoader(KURA_SCHEME, loadKuraImage as never);
+  // For the page's life, not only while a reader is set: a load in flight at a
+  // lock or a close (a prefetch) fails after the reader is gone, with nothing
+  // to show it on.
+  window.removeEventListener('unhandledrejection', ignoreShownFailures);
+  window.addEventListener('unhandledrejection', ignoreShownFailures);
 }
 
 /** Drops every parsed file and its metadata (the lock, or leaving the viewer). */

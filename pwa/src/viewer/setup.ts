@@ -1,8 +1,10 @@
 // Cornerstone3D, started once per page and torn down at every lock.
 import {
+  Enums,
   cache,
   getRenderingEngines,
   getRenderingCapabilities,
+  imageLoadPoolManager,
   init as initCore,
   isCornerstoneInitialized,
   setUseCPURendering,
@@ -24,6 +26,7 @@ import {
 } from '@cornerstonejs/tools';
 import { parsedInstanceCount, purgeParsedInstances, registerKuraLoader, setInstanceReader } from './kura-loader.ts';
 import type { InstanceReader } from './kura-loader.ts';
+import { PREFETCH_IN_FLIGHT, clearAllPrefetch } from './prefetch.ts';
 
 /**
  * Decoded images kept for scrolling back and forth. A tablet has 3-4 GB for
@@ -77,6 +80,7 @@ async function start(): Promise<RenderPath> {
     addTool(tool);
   }
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
+  imageLoadPoolManager.setMaxSimultaneousRequests(Enums.RequestType.Prefetch, PREFETCH_IN_FLIGHT);
   return renderPath;
 }
 
@@ -99,6 +103,8 @@ export function currentRenderPath(): RenderPath {
  * so the next unlock opens images without starting over.
  */
 export function purgeViewer(): void {
+  // Nothing queued is loaded after this; loads in flight fail without a reader.
+  clearAllPrefetch();
   setInstanceReader(null);
   for (const engine of getRenderingEngines() ?? []) {
     try {

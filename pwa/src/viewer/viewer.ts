@@ -21,6 +21,8 @@ import {
 } from '@cornerstonejs/tools';
 import type { VoiWindow } from './presets.ts';
 import { describeLoadError } from './load-errors.ts';
+import { StackPrefetch } from './prefetch.ts';
+import { IMAGE_CACHE_BYTES } from './setup.ts';
 
 const { ViewportType, Events } = Enums;
 const { MouseBindings } = ToolEnums;
@@ -129,6 +131,13 @@ const EMPTY_STATE: ViewportState = {
 let viewerCount = 0;
 
 /**
+ * The part of the image cache the stacks on screen may fill ahead, shared
+ * between the viewports; the rest is left for slices scrolled to outside it
+ * and for another series opened before the cache evicts.
+ */
+const PREFETCH_CACHE_SHARE = 0.75;
+
+/**
  * Performance marks read by the viewer benchmark (bench/): the workspace marks
  * 'kura:viewer-open' when a study is asked for; each Viewer then marks its
  * first image drawn with pixels, and every image drawn after it. Only marks,
@@ -203,6 +212,10 @@ export class Viewer {
   readonly #fitZoom = new Map<string, number>();
   /** Size of the last image each viewport drew: a stack may mix sizes (a scout, a reformat). */
   readonly #imageSize = new Map<string, string>();
+  /** Each viewport's stack, loaded ahead in the background once its first image is shown. */
+  readonly #prefetch = new Map<string, StackPrefetch>();
+  /** Size in the cache of each prefetching stack's first image, for its share of the cache. */
+  readonly #imageBytes = new Map<string, number>();
   #primary: PrimaryTool = 'windowLevel';
   #destroyed = false;
   #firstPixelsMarked = false;
@@ -265,6 +278,10 @@ export class Viewer {
     const element = this.#elements.get(viewportId);
     if (!element || this.#destroyed) return;
     this.stopCine(viewportId);
+    this.#prefetch.get(viewportId)?.stop();
+    this.#prefetch.delete(viewportId);
+    this.#imageBytes.delete(viewportId);
+    this.#rebalancePrefetch();
     ToolGroupManager.getToolGroup(this.#toolGroupId)?.removeViewports(this.#engine.id, viewportId);
     this.#engine.disableElement(viewportId);
     this.#elements.delete(viewportId);
@@ -292,6 +309,8 @@ export class Viewer {
       }
     }
     if (event.type === Events.STACK_NEW_IMAGE) {
+      const current = this.#viewport(id)?.getCurrentImageIdIndex();
+      if (current !== undefined) this.#prefetch.get(id)?.moveTo(current);
       this.#errors.delete(id);
       this.#loading.delete(id);
       // A stack may mix image sizes (MR_small 64x64 beside a 512x512 slice).
@@ -346,6 +365,7 @@ export class Viewer {
     const viewport = this.#viewport(viewportId);
     if (!viewport) return;
     this.stopCine(viewportId);
+    this.#prefetch.get(viewportId)?.stop();
     this.#errors.delete(viewportId);
     this.#loading.add(viewportId);
     this.#notify(viewportId);
@@ -356,12 +376,40 @@ export class Viewer {
       viewport.resetCamera();
       this.#fitZoom.set(viewportId, viewport.getZoom());
       viewport.render();
+      this.#startPrefetch(viewportId, viewport);
     } catch (error) {
       if (this.#destroyed) return;
       this.#errors.set(viewportId, describeLoadError(error));
     } finally {
       this.#loading.delete(viewportId);
       this.#notify(viewportId);
+    }
+  }
+
+  /** How many images of `bytesPerImage` one stack may prefetch beside the others on screen. */
+  #prefetchLimit(bytesPerImage: number): number {
+    const stacks = Math.max(1, this.#prefetch.size);
+    return Math.floor((PREFETCH_CACHE_SHARE * IMAGE_CACHE_BYTES) / stacks / Math.max(1, bytesPerImage));
+  }
+
+  /** The first image is on screen: the rest of the stack loads behind it, nearest slices first. */
+  #startPrefetch(viewportId: string, viewport: Types.IStackViewport): void {
+    const image = viewport.getCornerstoneImage?.();
+    if (!image || this.#destroyed) return;
+    let prefetch = this.#prefetch.get(viewportId);
+    if (!prefetch) {
+      prefetch = new StackPrefetch();
+      this.#prefetch.set(viewportId, prefetch);
+    }
+    this.#imageBytes.set(viewportId, image.sizeInBytes);
+    prefetch.start(viewport.getImageIds(), viewport.getCurrentImageIdIndex(), this.#prefetchLimit(image.sizeInBytes));
+    this.#rebalancePrefetch();
+  }
+
+  /** A stack was added or removed: each one's share of the cache follows. */
+  #rebalancePrefetch(): void {
+    for (const [id, prefetch] of this.#prefetch) {
+      prefetch.setLimit(this.#prefetchLimit(this.#imageBytes.get(id) ?? 0));
     }
   }
 
@@ -445,7 +493,12 @@ export class Viewer {
   scroll(viewportId: string, delta: number): void {
     const viewport = this.#viewport(viewportId);
     if (!viewport) return;
-    csUtilities.scroll(viewport, { delta, debounceLoading: true });
+    // Not debounced: a key press is one deliberate step, and a slice not yet
+    // prefetched should start loading now, not 40 ms later (the debounce also
+    // kept a held key from loading anything until it was released). The
+    // wheel keeps StackScrollTool's debounce for slices not loaded, which
+    // helps a fast trackpad burst skip the slices it passes over.
+    csUtilities.scroll(viewport, { delta, debounceLoading: false });
   }
 
   /** Jumps to an image (0-based) of the stack. */
@@ -559,6 +612,8 @@ export class Viewer {
   destroy(): void {
     if (this.#destroyed) return;
     for (const id of [...this.#playing]) this.stopCine(id);
+    for (const prefetch of this.#prefetch.values()) prefetch.stop();
+    this.#prefetch.clear();
     eventTarget.removeEventListener(Events.IMAGE_LOAD_ERROR, this.#onLoadError);
     for (const type of ANNOTATION_EVENTS) eventTarget.removeEventListener(type, this.#onAnnotationEvent);
     for (const [, element] of this.#elements) {
