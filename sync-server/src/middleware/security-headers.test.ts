@@ -15,6 +15,19 @@ describe('securityHeaders', () => {
     expect(response.headers.get('Permissions-Policy')).toMatch(/(^|, )geolocation=\(\)/);
   });
 
+  it('lets the viewer frame a decrypted PDF by its blob: URL, and nothing from elsewhere', () => {
+    const directives = new Map(
+      DEFAULT_CONTENT_SECURITY_POLICY.split('; ').map((d) => {
+        const [name, ...sources] = d.split(' ');
+        return [name, sources] as const;
+      }),
+    );
+    expect(directives.get('frame-src')).toEqual(["'self'", 'blob:']);
+    expect(directives.get('img-src')).toContain('blob:');
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
   it('takes overrides', async () => {
     const app = new Hono()
       .use(securityHeaders({ contentSecurityPolicy: "default-src 'none'" }))

@@ -3,8 +3,12 @@ import type { MiddlewareHandler } from 'hono';
 // No 'unsafe-inline' anywhere: the built index.html has no inline script or
 // style. 'wasm-unsafe-eval' lets the DICOM codecs compile WebAssembly without
 // allowing eval(); blob: workers are how comlink workers may be spawned.
+// The viewer shows a decrypted PDF in a frame of a blob: URL (and photos as
+// blob: images): the document exists nowhere but in the page's memory, so
+// frames may load blob: too; nothing else may be framed but the app itself.
 export const DEFAULT_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  "frame-src 'self' blob:",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
