@@ -7,6 +7,7 @@ import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   CT_PRESETS,
   MEASURING_TOOLS,
+  documentItems,
   MeasurementSync,
   Viewer,
   frameImageIds,
@@ -23,6 +24,7 @@ import type {
   ViewerMemory,
   ViewportState,
   VoiWindow,
+  DocumentItem,
 } from '../../viewer/index.ts';
 import type { StudyDetails } from '../../vault/vault-api.ts';
 import { ErrorText } from '../common/controls.tsx';
@@ -30,6 +32,8 @@ import { describeFailure } from '../errors.ts';
 import type { Failure } from '../errors.ts';
 import { formatBytes, formatDicomDate, formatPersonName, plural } from '../format.ts';
 import { useVault } from '../vault-context.tsx';
+import { DocumentPane } from './document-pane.tsx';
+import type { DocumentReaders } from './document-pane.tsx';
 import { setViewerBeforeLock } from './open-viewer.tsx';
 import { SeriesThumbnail } from './series-thumbnail.tsx';
 import './viewer.css';
@@ -180,6 +184,22 @@ export function ViewerScreen({
   failRef.current = fail;
 
   const series = useMemo(() => (details ? seriesItems(details).filter((s) => s.imageIds.length > 0) : []), [details]);
+  /** PDFs, photos, reports and notes: shown in place of a viewport's images. */
+  const documents = useMemo(() => (details ? documentItems(details) : []), [details]);
+  /** The document each viewport shows instead of its series (a key of `documents`), or null. */
+  const [documentShown, setDocumentShown] = useState<[string | null, string | null]>([null, null]);
+  const readDocument = useMemo<DocumentReaders>(
+    () => ({
+      instance: (sop) => vault.readInstanceBytes(studyId, sop),
+      file: (documentId, fileIndex) => vault.readDocumentFile(studyId, documentId, fileIndex),
+    }),
+    [vault, studyId],
+  );
+
+  // A study of documents alone opens on its first one.
+  useEffect(() => {
+    if (details && series.length === 0 && documents[0]) setDocumentShown([documents[0].key, null]);
+  }, [details, series, documents]);
 
   // The study's series and instances (no pixels yet).
   useEffect(() => {
@@ -328,8 +348,15 @@ export function ViewerScreen({
 
   function showSeries(index: number) {
     if (!viewer || !series[index]) return;
+    setDocumentShown((d) => (active === 0 ? [null, d[1]] : [d[0], null]));
     setShown((s) => (active === 0 ? [index, s[1]] : [s[0], index]));
     void viewer.show(activeId, series[index].imageIds);
+  }
+
+  function showDocument(key: string) {
+    // A playing stack under the document would keep decoding for nothing.
+    if (viewer && activeState.playing) viewer.stopCine(activeId);
+    setDocumentShown((d) => (active === 0 ? [key, d[1]] : [d[0], key]));
   }
 
   function chooseTool(next: PrimaryTool) {
@@ -347,7 +374,13 @@ export function ViewerScreen({
 
   function onKeyDown(e: ReactKeyboardEvent<HTMLDivElement>) {
     const target = e.target as HTMLElement;
-    if (target.closest('input, select, textarea')) return;
+    if (e.key === 'Escape' && target.closest('.viewer-document')) {
+      onClose();
+      e.preventDefault();
+      return;
+    }
+    // Keys in a document scroll the document, not the stack behind it.
+    if (target.closest('input, select, textarea, .viewer-document')) return;
     const count = activeState.count;
     const page = Math.max(1, Math.round(count / 10));
     switch (e.key) {
@@ -572,13 +605,14 @@ export function ViewerScreen({
       </div>
 
       <div className="viewer-body">
-        <nav className="viewer-series" aria-label="Series">
+        <div className="viewer-series">
+        <nav className="viewer-strip" aria-label="Series">
           {series.map((s, i) => (
             <button
               key={s.key}
               type="button"
               className="viewer-series-item"
-              aria-pressed={shown[active] === i}
+              aria-pressed={documentShown[active] === null && shown[active] === i}
               aria-label={`Series ${s.number ?? i + 1}${s.description ? `: ${s.description}` : ''}, ${plural(s.imageIds.length, 'image')}`}
               onClick={() => showSeries(i)}
             >
@@ -589,10 +623,30 @@ export function ViewerScreen({
             </button>
           ))}
         </nav>
+        {documents.length > 0 && (
+          <nav className="viewer-strip" aria-label="Documents">
+            {documents.map((d) => (
+              <button
+                key={d.key}
+                type="button"
+                className="viewer-series-item viewer-document-item"
+                aria-pressed={documentShown[active] === d.key}
+                aria-label={`${d.label}: ${d.title}`}
+                title={d.title}
+                onClick={() => showDocument(d.key)}
+              >
+                <DocumentIcon label={d.label} />
+                <span className="viewer-series-label viewer-document-label">{d.title}</span>
+              </button>
+            ))}
+          </nav>
+        )}
+        </div>
         <div className={`viewer-grid viewer-grid-${layout}`}>
           {[element1, element2].slice(0, layout).map((ref, i) => {
             const state = states[i] ?? EMPTY;
             const s = series[shown[i] ?? 0];
+            const document: DocumentItem | undefined = documents.find((d) => d.key === documentShown[i]);
             return (
               <div
                 key={VIEWPORT_IDS[i]}
@@ -609,7 +663,8 @@ export function ViewerScreen({
                   aria-label={`Viewport ${i + 1}`}
                   onContextMenu={(e) => e.preventDefault()}
                 />
-                {overlays && entry && state.count > 0 && (
+                {document && <DocumentPane item={document} read={readDocument} />}
+                {!document && overlays && entry && state.count > 0 && (
                   <Overlay
                     state={state}
                     patientName={name.primary}
@@ -618,13 +673,13 @@ export function ViewerScreen({
                     series={s}
                   />
                 )}
-                {state.error && (
+                {!document && state.error && (
                   <div className="viewer-message" role="alert">
                     {state.error}
                   </div>
                 )}
-                {!state.error && state.loading && <div className="viewer-message viewer-loading">Loading…</div>}
-                {showInfo && i === active && (
+                {!document && !state.error && state.loading && series.length > 0 && <div className="viewer-message viewer-loading">Loading…</div>}
+                {!document && showInfo && i === active && (
                   <ImageInfo
                     state={state}
                     fileName={s?.fileNames[state.index] ?? null}
@@ -647,10 +702,24 @@ export function ViewerScreen({
           <ErrorText failure={failure} />
         </div>
       )}
-      {details && series.length === 0 && (
-        <p className="viewer-failure">This study has no images to view{details.documents.length ? ' (documents only)' : ''}.</p>
+      {details && series.length === 0 && documents.length === 0 && (
+        <p className="viewer-failure">This study has no images or documents to view.</p>
       )}
     </div>
+  );
+}
+
+/** A page with its kind on it, where a series shows its middle image. */
+function DocumentIcon({ label }: { label: string }) {
+  return (
+    <span className="viewer-thumb viewer-document-icon" aria-hidden="true">
+      <svg viewBox="0 0 48 60" width="48" height="60">
+        <path d="M4 2h28l12 12v44H4z" fill="#e6eef0" />
+        <path d="M32 2v12h12" fill="#9db0b6" />
+        <path d="M10 24h28M10 31h28M10 38h20" stroke="#9db0b6" strokeWidth="2" />
+      </svg>
+      <span className="viewer-document-kind">{label}</span>
+    </span>
   );
 }
 
