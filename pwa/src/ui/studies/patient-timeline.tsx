@@ -4,6 +4,20 @@ import { formatDicomDate, formatPersonName, formatSex, plural } from '../format.
 import { useOpenViewer } from '../viewer/open-viewer.tsx';
 import { StudyDetails } from './study-details.tsx';
 
+/**
+ * Modalities with nothing to draw: encapsulated and scanned documents,
+ * structured reports, key object selections, presentation states. A study of
+ * these alone (and the typed reports the document form files as DOC) is
+ * opened to read, not to look at images. OT is left to images: most OT
+ * studies are secondary captures, though some writers file PDFs under it;
+ * the viewer opens on the documents of a study that has no images either way.
+ */
+const DOCUMENT_MODALITIES = new Set(['DOC', 'SR', 'KO', 'PR']);
+
+function viewLabel(study: { modalities: string[] }): string {
+  return study.modalities.some((m) => !DOCUMENT_MODALITIES.has(m)) ? 'View images' : 'View documents';
+}
+
 /** Every study and document of one patient, newest first. */
 export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBack(): void }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -49,10 +63,10 @@ export function PatientTimeline({ timeline, onBack }: { timeline: Timeline; onBa
                   <button
                     type="button"
                     className="view-images-button"
-                    aria-label={`View images: ${study.description || study.bodyPart || 'study'} ${formatDicomDate(study.studyDate)}`.trim()}
+                    aria-label={`${viewLabel(study)}: ${study.description || study.bodyPart || 'study'} ${formatDicomDate(study.studyDate)}`.trim()}
                     onClick={() => openViewer(study.studyId)}
                   >
-                    View images
+                    {viewLabel(study)}
                   </button>
                 )}
               </div>
