@@ -15,7 +15,9 @@ import { StudyDetails } from './study-details.tsx';
 const DOCUMENT_MODALITIES = new Set(['DOC', 'SR', 'KO', 'PR']);
 
 function viewLabel(study: { modalities: string[] }): string {
-  return study.modalities.some((m) => !DOCUMENT_MODALITIES.has(m)) ? 'View images' : 'View documents';
+  // No modality at all says nothing (some image files leave it out): images, as before.
+  const documentsOnly = study.modalities.length > 0 && study.modalities.every((m) => DOCUMENT_MODALITIES.has(m));
+  return documentsOnly ? 'View documents' : 'View images';
 }
 
 /** Every study and document of one patient, newest first. */
