@@ -489,120 +489,125 @@ export function ViewerScreen({
         )}
       </header>
 
-      <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
-        <div className="viewer-group" role="group" aria-label="Finger and mouse tool">
-          {TOOLS.map((t) => {
-            const locked = readOnly && MEASURING_TOOLS.includes(t.id);
-            return (
+      {/* Image tools mean nothing over a report or a PDF: shown only while the active viewport shows images. */}
+      {documentShown[active] === null && (
+        <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
+          <div className="viewer-group" role="group" aria-label="Finger and mouse tool">
+            {TOOLS.map((t) => {
+              const locked = readOnly && MEASURING_TOOLS.includes(t.id);
+              return (
+                <button
+                  key={t.id}
+                  type="button"
+                  className="viewer-button"
+                  aria-label={t.name}
+                  aria-pressed={tool === t.id}
+                  disabled={locked}
+                  title={locked ? 'Your role can view measurements, not draw them' : undefined}
+                  onClick={() => chooseTool(t.id)}
+                >
+                  {t.label}
+                </button>
+              );
+            })}
+            {!readOnly && (
               <button
-                key={t.id}
                 type="button"
                 className="viewer-button"
-                aria-label={t.name}
-                aria-pressed={tool === t.id}
-                disabled={locked}
-                title={locked ? 'Your role can view measurements, not draw them' : undefined}
-                onClick={() => chooseTool(t.id)}
+                title="Deletes the measurements you tapped (selected)"
+                onClick={() => viewer?.deleteSelected()}
               >
-                {t.label}
+                Delete
               </button>
-            );
-          })}
-          {!readOnly && (
+            )}
+          </div>
+          <div className="viewer-group" role="group" aria-label="View">
+            <button type="button" className="viewer-button" onClick={() => viewer?.zoomBy(activeId, 1.25)} aria-label="Zoom in">
+              +
+            </button>
+            <button type="button" className="viewer-button" onClick={() => viewer?.zoomBy(activeId, 0.8)} aria-label="Zoom out">
+              −
+            </button>
+            <button type="button" className="viewer-button" onClick={() => viewer?.fit(activeId)}>
+              Fit
+            </button>
+            <button type="button" className="viewer-button" aria-pressed={activeState.invert} onClick={() => viewer?.toggleInvert(activeId)}>
+              Invert
+            </button>
+            <button type="button" className="viewer-button" aria-label="Rotate right" onClick={() => viewer?.rotate(activeId, 90)}>
+              ⟳
+            </button>
             <button
               type="button"
               className="viewer-button"
-              title="Deletes the measurements you tapped (selected)"
-              onClick={() => viewer?.deleteSelected()}
+              aria-label="Flip horizontal"
+              aria-pressed={activeState.flipHorizontal}
+              onClick={() => viewer?.flip(activeId, 'horizontal')}
             >
-              Delete
+              ⇋
             </button>
-          )}
+            <button
+              type="button"
+              className="viewer-button"
+              aria-label="Flip vertical"
+              aria-pressed={activeState.flipVertical}
+              onClick={() => viewer?.flip(activeId, 'vertical')}
+            >
+              ⇵
+            </button>
+            <button type="button" className="viewer-button" onClick={() => viewer?.reset(activeId)}>
+              Reset
+            </button>
+          </div>
         </div>
-        <div className="viewer-group" role="group" aria-label="View">
-          <button type="button" className="viewer-button" onClick={() => viewer?.zoomBy(activeId, 1.25)} aria-label="Zoom in">
-            +
-          </button>
-          <button type="button" className="viewer-button" onClick={() => viewer?.zoomBy(activeId, 0.8)} aria-label="Zoom out">
-            −
-          </button>
-          <button type="button" className="viewer-button" onClick={() => viewer?.fit(activeId)}>
-            Fit
-          </button>
-          <button type="button" className="viewer-button" aria-pressed={activeState.invert} onClick={() => viewer?.toggleInvert(activeId)}>
-            Invert
-          </button>
-          <button type="button" className="viewer-button" aria-label="Rotate right" onClick={() => viewer?.rotate(activeId, 90)}>
-            ⟳
-          </button>
-          <button
-            type="button"
-            className="viewer-button"
-            aria-label="Flip horizontal"
-            aria-pressed={activeState.flipHorizontal}
-            onClick={() => viewer?.flip(activeId, 'horizontal')}
-          >
-            ⇋
-          </button>
-          <button
-            type="button"
-            className="viewer-button"
-            aria-label="Flip vertical"
-            aria-pressed={activeState.flipVertical}
-            onClick={() => viewer?.flip(activeId, 'vertical')}
-          >
-            ⇵
-          </button>
-          <button type="button" className="viewer-button" onClick={() => viewer?.reset(activeId)}>
-            Reset
-          </button>
-        </div>
-      </div>
+      )}
 
-      <div className="viewer-toolbar" role="toolbar" aria-label="Window presets and cine">
-        <div className="viewer-group viewer-presets" role="group" aria-label="Window presets">
-          {isCT &&
-            CT_PRESETS.map((p) => (
+      {documentShown[active] === null && (
+        <div className="viewer-toolbar" role="toolbar" aria-label="Window presets and cine">
+          <div className="viewer-group viewer-presets" role="group" aria-label="Window presets">
+            {isCT &&
+              CT_PRESETS.map((p) => (
+                <button
+                  key={p.id}
+                  type="button"
+                  className="viewer-button"
+                  title={`W ${p.width} L ${p.center}`}
+                  onClick={() => viewer?.setWindow(activeId, p)}
+                >
+                  {p.name}
+                </button>
+              ))}
+            {activeState.fileWindows.map((w, i) => (
               <button
-                key={p.id}
+                key={`file-${i}`}
                 type="button"
                 className="viewer-button"
-                title={`W ${p.width} L ${p.center}`}
-                onClick={() => viewer?.setWindow(activeId, p)}
+                title={`W ${formatNumber(w.width)} L ${formatNumber(w.center)} (from the file)`}
+                onClick={() => viewer?.setWindow(activeId, w)}
               >
-                {p.name}
+                {w.name}
               </button>
             ))}
-          {activeState.fileWindows.map((w, i) => (
-            <button
-              key={`file-${i}`}
-              type="button"
-              className="viewer-button"
-              title={`W ${formatNumber(w.width)} L ${formatNumber(w.center)} (from the file)`}
-              onClick={() => viewer?.setWindow(activeId, w)}
-            >
-              {w.name}
+          </div>
+          <div className="viewer-group viewer-cine" role="group" aria-label="Cine">
+            <button type="button" className="viewer-button" disabled={!multi} aria-pressed={activeState.playing} onClick={toggleCine}>
+              {activeState.playing ? 'Stop' : 'Play'}
             </button>
-          ))}
+            <label className="viewer-fps">
+              <span>Frames per second</span>
+              <input
+                type="range"
+                min={1}
+                max={60}
+                value={framesPerSecond}
+                disabled={!multi}
+                onChange={(e) => changeFramesPerSecond(Number(e.currentTarget.value))}
+              />
+              <output>{framesPerSecond}</output>
+            </label>
+          </div>
         </div>
-        <div className="viewer-group viewer-cine" role="group" aria-label="Cine">
-          <button type="button" className="viewer-button" disabled={!multi} aria-pressed={activeState.playing} onClick={toggleCine}>
-            {activeState.playing ? 'Stop' : 'Play'}
-          </button>
-          <label className="viewer-fps">
-            <span>Frames per second</span>
-            <input
-              type="range"
-              min={1}
-              max={60}
-              value={framesPerSecond}
-              disabled={!multi}
-              onChange={(e) => changeFramesPerSecond(Number(e.currentTarget.value))}
-            />
-            <output>{framesPerSecond}</output>
-          </label>
-        </div>
-      </div>
+      )}
 
       <div className="viewer-body">
         <div className="viewer-series">
