@@ -1,14 +1,16 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeSyntheticInstance } from '../pwa/src/vault/_test-dicom.ts';
 import { canaryNeedles, containsBytes } from '../pwa/src/vault/_canary-needles.ts';
+import { importFiles, registerFacility, unlock, walk } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
 const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
 const PASSWORD = 'amber quarry violet nine';
 const ADMIN = 'Kenji Mori';
+const ME = { facility: 'Hoshi Imaging', name: ADMIN, password: PASSWORD };
 
 interface ManifestFile {
   path: string;
@@ -32,48 +34,10 @@ const CANARIES = {
   pixels: 'CANARYBROWSERPIX',
 };
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
 
-async function register(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('Facility name').fill('Hoshi Imaging');
-  await page.getByLabel('Your name').fill(ADMIN);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('I have saved or printed the Recovery Kit').check({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
-}
 
-async function unlock(page: Page): Promise<void> {
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
-}
 
-async function openImport(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Import' }).click();
-}
 
-/** Plans the files, types a patient number wherever the files have none, imports, and returns the summary line. */
-async function importFiles(page: Page, files: string[] | { name: string; mimeType: string; buffer: Buffer }[]): Promise<string> {
-  await openImport(page);
-  await page.getByLabel('Import files').setInputFiles(files as never);
-  await expect(page.getByRole('heading', { name: 'Check before importing' })).toBeVisible({ timeout: 60_000 });
-  const numbers = page.getByLabel(/^Patient number for /);
-  for (let i = 0, n = await numbers.count(); i < n; i++) await numbers.nth(i).fill(`NOID-${i + 1}`);
-  await page.locator('form').getByRole('button', { name: 'Import', exact: true }).click();
-  const summary = page.getByText(/\d+ imported, \d+ skipped, \d+ failed/);
-  await expect(summary).toBeVisible({ timeout: 120_000 });
-  return (await summary.textContent()) ?? '';
-}
 
 interface Shown {
   patientId: string;
@@ -205,7 +169,7 @@ test('the whole corpus: imported as the manifest reads it, found in Japanese, no
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
 
-  await register(page);
+  await registerFacility(page, ME);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
   // Every file of the corpus, manifest and notes included, through the file input.
@@ -282,7 +246,7 @@ test('the whole corpus: imported as the manifest reads it, found in Japanese, no
   // Offline: reload, unlock, search and import all work with the network off.
   await context.setOffline(true);
   await page.reload();
-  await unlock(page);
+  await unlock(page, PASSWORD);
   await search.fill('やまだ');
   await expect(yamada).toBeVisible();
   const visit = { patientId: 'HOMEVISIT7', patientName: 'Ono^Haru', studyUid: '1.2.826.0.1.3680043.99.72', description: 'Wound photo series' };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { registerFacility } from './_app.ts';
 
 // Documents in the viewer: an encapsulated PDF and a structured report from
 // the DICOM corpus, and a PDF, a photo and a chart note added with the
@@ -9,18 +10,6 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
 const PASSWORD = 'copper meadow lantern six';
 
-async function register(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('Facility name').fill('Tsubaki Imaging');
-  await page.getByLabel('Your name').fill('Ren Hayashi');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('I have saved or printed the Recovery Kit').check({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
-}
 
 /** A one-page PDF with one line of text, its cross-reference table at the right offsets. */
 function onePagePdf(text: string): Buffer {
@@ -123,7 +112,7 @@ test('documents in the viewer: an encapsulated PDF, a structured report, an atta
     };
   });
   const revoked = () => page.evaluate(() => (window as unknown as { revokedUrls: string[] }).revokedUrls);
-  await register(page);
+  await registerFacility(page, { facility: 'Tsubaki Imaging', name: 'Ren Hayashi', password: PASSWORD });
 
   // The two DICOM documents, through Import files.
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Import' }).click();

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { importFiles, registerFacility, unlock } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
 const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
 const PASSWORD = 'copper meadow lantern six';
+const ME = { facility: 'Tsubaki Imaging', name: 'Ren Hayashi', password: PASSWORD };
 
 interface Stats {
   min: number;
@@ -39,29 +41,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   // 5.14's decoder level-shifts those samples with 8-bit constants.
 };
 
-async function register(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('Facility name').fill('Tsubaki Imaging');
-  await page.getByLabel('Your name').fill('Ren Hayashi');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Register facility' }).click();
-  await page.getByLabel('I have saved or printed the Recovery Kit').check({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
-}
 
-async function importFiles(page: Page, files: string[]): Promise<void> {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Import' }).click();
-  await page.getByLabel('Import files').setInputFiles(files);
-  await expect(page.getByRole('heading', { name: 'Check before importing' })).toBeVisible({ timeout: 60_000 });
-  const numbers = page.getByLabel(/^Patient number for /);
-  for (let i = 0, n = await numbers.count(); i < n; i++) await numbers.nth(i).fill(`NOID-${i + 1}`);
-  await page.locator('form').getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(page.getByText(/\d+ imported, \d+ skipped, 0 failed/)).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Show studies' }).click();
-}
 
 /** Every study of every patient: its timeline card's study-details element and the files it holds. */
 async function forEachStudy(page: Page, visit: (details: Locator, files: string[]) => Promise<void>): Promise<void> {
@@ -137,9 +117,10 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   expect(withStats.length).toBeGreaterThan(20);
   const byName = new Map(withStats.map((f) => [f.path.split('/').pop()!, f]));
 
-  await register(page);
+  await registerFacility(page, ME);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  await importFiles(page, withStats.map((f) => join(corpus, f.path)));
+  expect(await importFiles(page, withStats.map((f) => join(corpus, f.path)))).toMatch(/ 0 failed$/);
+  await page.getByRole('button', { name: 'Show studies' }).click();
 
   // Each file's first frame, through the viewer's own loader (vault → decode worker → cache).
   const measured = new Map<string, Stats & { method: string }>();
@@ -308,12 +289,6 @@ async function touchGesture(page: Page, from: Point[], to: Point[], steps = 12):
   await cdp.detach();
 }
 
-async function unlockAs(page: Page, name: string, password: string): Promise<void> {
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
-}
 
 async function lockFromViewer(page: Page): Promise<void> {
   await page.getByRole('region', { name: 'Image viewer' }).getByRole('button', { name: 'Lock', exact: true }).click();
@@ -328,8 +303,9 @@ test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
 
-  await register(page);
-  await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL'].map((f) => join(corpus, f)));
+  await registerFacility(page, ME);
+  expect(await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL'].map((f) => join(corpus, f)))).toMatch(/ 0 failed$/);
+  await page.getByRole('button', { name: 'Show studies' }).click();
   await openStudyHolding(page, 'wg04__CT1_JPLL');
   const viewport = page.locator('[data-viewport="viewport-1"]');
   const position = page.getByTestId('overlay-image');
@@ -400,7 +376,7 @@ test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that
 
   // Locked at once, from the viewer: the measurement is saved first.
   await lockFromViewer(page);
-  await unlockAs(page, 'Ren Hayashi', PASSWORD);
+  await unlock(page, PASSWORD, 'Ren Hayashi');
   await openStudyHolding(page, 'wg04__CT1_JPLL');
   await page.getByRole('button', { name: 'Image info' }).click();
   const memory = page.getByTestId('info-memory');
@@ -425,8 +401,9 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
   test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
   test.skip(testInfo.project.name !== 'tablet', 'runs once, on the tablet viewport');
   test.setTimeout(120_000);
-  await register(page);
-  await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL', 'pydicom__CT_small.dcm'].map((f) => join(corpus, f)));
+  await registerFacility(page, ME);
+  expect(await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL', 'pydicom__CT_small.dcm'].map((f) => join(corpus, f)))).toMatch(/ 0 failed$/);
+  await page.getByRole('button', { name: 'Show studies' }).click();
 
   // The two-slice CT, both slices decoded, and a length on the first.
   await openStudyHolding(page, 'wg04__CT1_JPLL');
@@ -452,7 +429,7 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
   await expect(page.getByTestId('info-measurements')).toHaveAttribute('data-count', '1');
 
   await lockFromViewer(page);
-  await unlockAs(page, 'Ren Hayashi', PASSWORD);
+  await unlock(page, PASSWORD, 'Ren Hayashi');
 
   // Another study: when the viewer starts, nothing from before the lock is
   // held; once its one image is shown, only that one file is.
@@ -474,7 +451,7 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.locator('td', { hasText: 'Aoi Mori' })).toBeVisible({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Lock', exact: true }).click();
-  await unlockAs(page, 'Aoi Mori', 'quiet harbour violet nine');
+  await unlock(page, 'quiet harbour violet nine', 'Aoi Mori');
   await openStudyHolding(page, 'wg04__CT1_JPLL');
   await page.getByRole('button', { name: 'Image info' }).click();
   await expect(page.getByTestId('info-measurements')).toHaveAttribute('data-count', '1');

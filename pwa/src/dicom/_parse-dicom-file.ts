@@ -410,7 +410,11 @@ function toReadError(error: unknown, fileName: string, where: string): DicomRead
 /** Bytes after the deflate stream that are tolerated (padding, stray trailers). */
 const MAX_TRAILING_BYTES = 16;
 
-async function inflateDataSet(deflated: Uint8Array, fileName: string): Promise<Uint8Array> {
+/**
+ * Inflates a deflated data set (1.2.840.10008.1.2.1.99), tolerating bytes
+ * after the deflate stream. Throws DicomReadError naming `fileName`.
+ */
+export async function inflateDataSet(deflated: Uint8Array, fileName: string): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') {
     throw new DicomReadError(fileName, 'unsupported', 'a deflated data set needs DecompressionStream, which this browser lacks');
   }

@@ -12,7 +12,7 @@ export type { PersonName } from './parse-person-name.ts';
 // The parsed data set and typed, character-set-aware reads of its values, for
 // readers of a whole file beyond the import's tags (the viewer's structured
 // reports and encapsulated documents): one decoding of text, not two.
-export { parseDicomFile } from './_parse-dicom-file.ts';
+export { inflateDataSet, parseDicomFile } from './_parse-dicom-file.ts';
 export type { ParsedDicomFile } from './_parse-dicom-file.ts';
 export { createValueReader, readSpecificCharacterSet } from './_read-values.ts';
 export type { ValueReader, StringVr } from './_read-values.ts';

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { createTestServer, type TestServer } from '../../../sync-server/src/testing/test-server.ts';
 import { KuraDb } from '../db/index.ts';
 import { createVault, type Vault, type VaultDeps } from './create-vault.ts';
+import { vaultErrorCode } from './vault-error.ts';
 
 export const SERVER_URL = 'http://kura.test';
 let dbCount = 0;
@@ -56,4 +57,14 @@ export async function registerVault(h: Harness, options: Partial<VaultDeps> = {}
 /** A File as a browser's file picker gives it. */
 export function fileOf(bytes: Uint8Array, name: string): File {
   return new File([bytes as Uint8Array<ArrayBuffer>], name);
+}
+
+/** The VaultError code a call fails with, 'no error', or what else it threw. */
+export async function codeOf(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+  } catch (e) {
+    return vaultErrorCode(e) ?? `not a VaultError: ${String(e)}`;
+  }
+  return 'no error';
 }

@@ -34,7 +34,6 @@ import {
   PatientNumberError,
   RecoveryKitError,
   SecretKeyError,
-  sealRecord,
   sealRecordAsync,
   signLoginChallenge,
   splitIntoParts,
@@ -311,35 +310,13 @@ export function createVault(deps: VaultDeps): Vault {
 
   // ── records ─────────────────────────────────────────────────────────────
 
-  function seal(
-    v: Unlocked,
-    chain: Chain,
-    header: { docId: string; patientKey: string; kind: string; keyId: string },
-    docKey: DocumentKey,
-    body: Uint8Array,
-  ): Uint8Array {
-    const sealed = sealRecord({
-      header: {
-        facilityId: v.facilityId,
-        recordId: newRecordId(now(), random),
-        deviceId: v.deviceId,
-        deviceSeq: chain.deviceSeq + 1,
-        prevHash: chain.prevHash,
-        ...header,
-      },
-      body,
-      docKey,
-      deviceSecretKey: v.deviceSecretKey,
-      rng: random,
-    });
-    chain.deviceSeq += 1;
-    chain.prevHash = hashRecord(sealed);
-    return sealed;
-  }
-
-  /** seal, signed through WebCrypto: an import writes thousands of records. */
-  async function sealAsync(
-    v: Unlocked,
+  /**
+   * Seals the device's next record, linked to its last one, and moves the
+   * chain on. Signed through WebCrypto's Ed25519 where the browser has it:
+   * an import writes thousands of records.
+   */
+  async function seal(
+    v: Pick<Unlocked, 'facilityId' | 'deviceId' | 'deviceSecretKey'>,
     chain: Chain,
     header: { docId: string; patientKey: string; kind: string; keyId: string },
     docKey: DocumentKey,
@@ -696,7 +673,7 @@ export function createVault(deps: VaultDeps): Vault {
     // Each record links to the hash of the one before: sealed in order.
     const chain: Chain = { deviceSeq: start.deviceSeq, prevHash: start.prevHash };
     const records: Uint8Array[] = [];
-    for (const r of p.pending) records.push(await sealAsync(v, chain, r.header, r.docKey, r.body));
+    for (const r of p.pending) records.push(await seal(v, chain, r.header, r.docKey, r.body));
     const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, batch.instanceUids, now(), random);
     const recordBytes = records.reduce((n, r) => n + r.length, 0);
 
@@ -837,8 +814,7 @@ export function createVault(deps: VaultDeps): Vault {
         }),
       );
       const chain: Chain = { deviceSeq: 0, prevHash: GENESIS_HASH };
-      const partial = { facilityId, deviceId, deviceSecretKey: deviceKeys.secretKey } as Unlocked;
-      const facilityRecord = seal(partial, chain, { docId: FACILITY_DOC_ID, patientKey: '', kind: KIND_FACILITY, keyId: FACILITY_KEY_ID }, deriveFacilityDocumentKey(facilityKey), facilityRecordBody);
+      const facilityRecord = await seal({ facilityId, deviceId, deviceSecretKey: deviceKeys.secretKey }, chain, { docId: FACILITY_DOC_ID, patientKey: '', kind: KIND_FACILITY, keyId: FACILITY_KEY_ID }, deriveFacilityDocumentKey(facilityKey), facilityRecordBody);
       let pushed = false;
       try {
         await api.call('POST', '/api/v1/log', { token: activated.body.token, json: { records: [toBase64Url(facilityRecord)] } });

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { vaultErrorCode } from './index.ts';
-import { ADMIN, createHarness, registerVault, SERVER_URL, type Harness } from './_test-harness.ts';
+import { ADMIN, createHarness, registerVault, SERVER_URL, type Harness, codeOf } from './_test-harness.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -10,14 +9,6 @@ afterEach(async () => {
   await h.close();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-  } catch (e) {
-    return vaultErrorCode(e) ?? `not a VaultError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 describe('register, kit, lock, unlock', () => {
   it('registers with the server, returns a kit, and keeps the kit pending until confirmed', async () => {

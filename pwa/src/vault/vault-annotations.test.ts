@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { vaultErrorCode } from './index.ts';
-import { ADMIN, createHarness, fileOf, registerVault, type Harness } from './_test-harness.ts';
+import { ADMIN, createHarness, fileOf, registerVault, type Harness, codeOf } from './_test-harness.ts';
 import { writeSyntheticInstance } from './_test-dicom.ts';
 
 let h: Harness;
@@ -11,14 +10,6 @@ afterEach(async () => {
   await h.close();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-  } catch (e) {
-    return vaultErrorCode(e);
-  }
-  return 'no error';
-}
 
 describe('annotations', () => {
   it('saves measurements with the study, encrypted, and finds them again after a lock', async () => {

@@ -4,13 +4,12 @@
 // data set in Explicit VR Little Endian: its File Meta Information copied
 // with the new Transfer Syntax UID (and group length), then the inflated
 // data set. Every other file passes through untouched.
+import { inflateDataSet } from '../dicom/index.ts';
 
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 /** VRs with a 2-byte reserved field and a 4-byte length (PS3.5 §7.1.2). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
-/** Writers pad to an even length, and some leave a few bytes after the deflate stream. */
-const MAX_TRAILING_BYTES = 16;
 
 interface MetaElement {
   group: number;
@@ -56,28 +55,6 @@ function uiElement(element: number, uid: string): Uint8Array {
   return out;
 }
 
-async function inflateRaw(deflated: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function inflateTolerant(deflated: Uint8Array): Promise<Uint8Array> {
-  try {
-    return await inflateRaw(deflated);
-  } catch (error) {
-    // Chromium refuses bytes after the stream's end; the first shorter input
-    // that inflates cleanly ends exactly where the stream does.
-    for (let cut = 1; cut <= MAX_TRAILING_BYTES && cut < deflated.length; cut++) {
-      try {
-        return await inflateRaw(deflated.subarray(0, deflated.length - cut));
-      } catch {
-        // one byte shorter
-      }
-    }
-    throw error;
-  }
-}
-
 /** The file itself, or for a deflated one the same data set in Explicit VR Little Endian. */
 export async function inflateIfDeflated(file: Uint8Array): Promise<Uint8Array> {
   const meta = readMeta(file);
@@ -86,7 +63,7 @@ export async function inflateIfDeflated(file: Uint8Array): Promise<Uint8Array> {
   if (!syntax) return file;
   const uid = String.fromCharCode(...syntax.value).replace(/[\0 ]+$/, '');
   if (uid !== DEFLATED) return file;
-  const dataSet = await inflateTolerant(file.subarray(meta.end));
+  const dataSet = await inflateDataSet(file.subarray(meta.end), 'deflated data set');
   const kept = meta.elements.filter((e) => e.element !== 0x0000 && e.element !== 0x0010);
   const parts = [...kept.filter((e) => e.element < 0x0010).map((e) => e.bytes), uiElement(0x0010, EXPLICIT_LE), ...kept.filter((e) => e.element > 0x0010).map((e) => e.bytes)];
   const groupLength = parts.reduce((n, p) => n + p.length, 0);

@@ -9,6 +9,7 @@ export { frameImageIds, instanceImageId, parseKuraImageId } from './image-ids.ts
 export type { InstanceRef } from './image-ids.ts';
 export { Viewer, calibrationOf, fileWindowsOf, MEASURING_TOOLS } from './viewer.ts';
 export type { Calibration, FileWindow, MeasurementSummary, PrimaryTool, ViewportState } from './viewer.ts';
+export { EMPTY_STATE as EMPTY_VIEWPORT_STATE } from './viewer.ts';
 export { MeasurementSync, SAVE_DELAY_MS } from './measurements.ts';
 export type { MeasurementStorage } from './measurements.ts';
 export { CT_PRESETS } from './presets.ts';

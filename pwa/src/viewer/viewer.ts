@@ -105,7 +105,8 @@ export interface ViewportState {
   playing: boolean;
 }
 
-const EMPTY_STATE: ViewportState = {
+/** A viewport before its first image. */
+export const EMPTY_STATE: ViewportState = {
   imageId: null,
   renderedImageId: null,
   index: 0,

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   CT_PRESETS,
+  EMPTY_VIEWPORT_STATE,
   MEASURING_TOOLS,
   documentItems,
   MeasurementSync,
@@ -119,28 +120,8 @@ function formatWindow(window: VoiWindow | null): string {
   return `W ${formatNumber(window.width)} L ${formatNumber(window.center)}`;
 }
 
-const EMPTY: ViewportState = {
-  imageId: null,
-  renderedImageId: null,
-  index: 0,
-  count: 0,
-  window: null,
-  zoom: 1,
-  invert: false,
-  rotation: 0,
-  flipHorizontal: false,
-  flipVertical: false,
-  color: false,
-  modality: null,
-  calibration: null,
-  fileWindows: [],
-  columns: null,
-  rows: null,
-  sliceLocation: null,
-  error: null,
-  loading: true,
-  playing: false,
-};
+// Until the viewer module has loaded and reported, a viewport is loading.
+const EMPTY: ViewportState = { ...EMPTY_VIEWPORT_STATE, loading: true };
 
 export function ViewerScreen({
   studyId,
