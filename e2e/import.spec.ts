@@ -40,3 +40,27 @@ test('a patient CD by folder, then the same CD as a ZIP archive', async ({ page 
   await expect(page.getByText('All 6 images found are already in the archive.')).toBeVisible();
   await expect(page.locator('.failures li')).toContainText(['patient-cd.zip/PATIENTCD/README.md']);
 });
+
+test('files dropped on the import area are read and imported', async ({ page }, testInfo) => {
+  const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+  const picked = ['pydicom__CT_small.dcm', 'pydicom__chrH31.dcm'].map((f) => join(corpus, f));
+  test.skip(!picked.every((f) => existsSync(f)), `the DICOM corpus is not at ${corpus}`);
+  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+  await registerFacility(page, { facility: 'Kaede Clinic', name: 'Sora Ito', password: PASSWORD });
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Import' }).click();
+  const files = picked.map((path) => ({ name: path.split('/').pop()!, bytes: [...readFileSync(path)] }));
+  // What a drag from the desktop delivers: a DataTransfer with the files, dropped on the area.
+  const dropZone = page.locator('section.drop-zone');
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'application/dicom' }));
+    return dt;
+  }, files);
+  await dropZone.dispatchEvent('dragenter', { dataTransfer });
+  await dropZone.dispatchEvent('dragover', { dataTransfer });
+  await dropZone.dispatchEvent('drop', { dataTransfer });
+  expect(await commitPlan(page)).toMatch(/^2 imported, 0 skipped, 0 failed/);
+  await page.getByRole('button', { name: 'Show studies' }).click();
+  await expect(page.locator('tr.study-row', { hasText: '1CT1' })).toBeVisible();
+  await expect(page.locator('tr.study-row', { hasText: 'H31EXAMPLE' })).toBeVisible();
+});
