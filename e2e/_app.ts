@@ -2,7 +2,7 @@
 // importing files through the app's own controls, as a person would.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Every file below a folder. */
 export function walk(dir: string): string[] {
@@ -61,4 +61,47 @@ export async function commitPlan(page: Page): Promise<string> {
   const summary = page.getByText(/\d+ imported, \d+ skipped, \d+ failed/);
   await expect(summary).toBeVisible({ timeout: 120_000 });
   return (await summary.textContent()) ?? '';
+}
+
+/**
+ * Opens every patient's timeline and every study's details in turn, handing
+ * `visit` the study's details element and the DICOM files it lists (none for
+ * a study of form documents alone). Stops, leaving that timeline open, when
+ * `visit` returns true; answers whether it did.
+ */
+export async function forEachStudy(page: Page, visit: (details: Locator, files: string[]) => Promise<boolean | void>): Promise<boolean> {
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  const groups = page.locator('tr.group-row button.group-button');
+  await expect(groups.first()).toBeVisible();
+  for (let g = 0, count = await groups.count(); g < count; g++) {
+    await groups.nth(g).click();
+    const studies = page.locator('section.timeline details.study-details');
+    await expect(studies.first()).toBeVisible();
+    for (let s = 0, n = await studies.count(); s < n; s++) {
+      const details = studies.nth(s);
+      await details.locator('summary').first().click();
+      await expect(details.locator('.study-details-body')).toBeVisible();
+      const identifiers = details.locator('details.study-identifiers');
+      let files: string[] = [];
+      if ((await identifiers.count()) > 0) {
+        await identifiers.locator('summary').click();
+        files = await identifiers.locator('tbody tr td:first-child').allTextContents();
+      }
+      if (await visit(details, files)) return true;
+    }
+    await page.getByRole('button', { name: '← Back to results' }).click();
+    await expect(groups.first()).toBeVisible();
+  }
+  return false;
+}
+
+/** The details element of the study holding `fileName`, its patient's timeline left open. */
+export async function studyHolding(page: Page, fileName: string): Promise<Locator> {
+  let found: Locator | null = null;
+  await forEachStudy(page, async (details, files) => {
+    if (files.includes(fileName)) found = details;
+    return found !== null;
+  });
+  if (!found) throw new Error(`no study holds ${fileName}`);
+  return found;
 }

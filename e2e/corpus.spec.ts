@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeSyntheticInstance } from '../pwa/src/vault/_test-dicom.ts';
 import { canaryNeedles, containsBytes } from '../pwa/src/vault/_canary-needles.ts';
-import { importFiles, registerFacility, unlock, walk } from './_app.ts';
+import { forEachStudy, importFiles, registerFacility, unlock, walk } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
 const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
@@ -34,11 +34,6 @@ const CANARIES = {
   pixels: 'CANARYBROWSERPIX',
 };
 
-
-
-
-
-
 interface Shown {
   patientId: string;
   patientName: string;
@@ -52,31 +47,15 @@ interface Shown {
 /** Opens every patient's timeline and every study's identifiers, and reads them back per file. */
 async function readBackEveryFile(page: Page): Promise<Map<string, Shown>> {
   const shown = new Map<string, Shown>();
-  const search = page.getByRole('searchbox', { name: 'Search' });
-  await search.fill('');
-  const groups = page.locator('tr.group-row button.group-button');
-  await expect(groups.first()).toBeVisible();
-  const count = await groups.count();
-  for (let g = 0; g < count; g++) {
-    await groups.nth(g).click();
-    const timeline = page.locator('section.timeline');
-    await expect(timeline).toBeVisible();
-    const studies = timeline.locator('details.study-details');
-    for (let s = 0, n = await studies.count(); s < n; s++) {
-      const details = studies.nth(s);
-      await details.locator('summary').first().click();
-      const identifiers = details.locator('details.study-identifiers');
-      await identifiers.locator('summary').click();
-      const values = await identifiers.locator('.identifier-list dd').allTextContents();
-      const [patientId = '', patientName = '', studyDate = '', studyUid = ''] = values;
-      for (const row of await identifiers.locator('tbody tr').all()) {
-        const [file = '', modality = '', seriesUid = '', sopUid = ''] = await row.locator('td').allTextContents();
-        shown.set(file, { patientId, patientName, studyDate: studyDate === '—' ? '' : studyDate, studyUid, modality, seriesUid, sopUid });
-      }
+  await forEachStudy(page, async (details) => {
+    const identifiers = details.locator('details.study-identifiers');
+    const values = await identifiers.locator('.identifier-list dd').allTextContents();
+    const [patientId = '', patientName = '', studyDate = '', studyUid = ''] = values;
+    for (const row of await identifiers.locator('tbody tr').all()) {
+      const [file = '', modality = '', seriesUid = '', sopUid = ''] = await row.locator('td').allTextContents();
+      shown.set(file, { patientId, patientName, studyDate: studyDate === '—' ? '' : studyDate, studyUid, modality, seriesUid, sopUid });
     }
-    await page.getByRole('button', { name: '← Back to results' }).click();
-    await expect(groups.first()).toBeVisible();
-  }
+  });
   return shown;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { registerFacility } from './_app.ts';
+import { registerFacility, studyHolding } from './_app.ts';
 
 // Documents in the viewer: an encapsulated PDF and a structured report from
 // the DICOM corpus, and a PDF, a photo and a chart note added with the
@@ -61,28 +61,6 @@ async function openPatient(page: Page, patientNumber: string): Promise<Locator> 
   return timeline;
 }
 
-/** The timeline card of the study holding `fileName`, over every patient. */
-async function studyHolding(page: Page, fileName: string): Promise<Locator> {
-  await page.getByRole('searchbox', { name: 'Search' }).fill('');
-  const groups = page.locator('tr.group-row button.group-button');
-  await expect(groups.first()).toBeVisible();
-  for (let g = 0, count = await groups.count(); g < count; g++) {
-    await groups.nth(g).click();
-    const studies = page.locator('section.timeline details.study-details');
-    await expect(studies.first()).toBeVisible();
-    for (let s = 0, n = await studies.count(); s < n; s++) {
-      const details = studies.nth(s);
-      await details.locator('summary').first().click();
-      await expect(details.locator('.study-details-body')).toBeVisible();
-      // A study of form documents alone lists no DICOM files.
-      if ((await details.locator('details.study-identifiers').count()) === 0) continue;
-      await details.locator('details.study-identifiers summary').click();
-      if ((await details.locator('tbody tr td:first-child').allTextContents()).includes(fileName)) return details.locator('xpath=..');
-    }
-    await page.getByRole('button', { name: '← Back to results' }).click();
-  }
-  throw new Error(`no study holds ${fileName}`);
-}
 
 async function closeViewer(page: Page): Promise<void> {
   await page.getByRole('button', { name: '← Back' }).click();
@@ -146,7 +124,7 @@ test('documents in the viewer: an encapsulated PDF, a structured report, an atta
   // The encapsulated PDF: a study of documents alone opens on it. Its
   // modality is OT, which images use too, so the timeline (which lists no
   // SOP classes) cannot promise documents: either label opens it.
-  const pdfCard = await studyHolding(page, 'orthanc__sample-pdf.dcm');
+  const pdfCard = (await studyHolding(page, 'orthanc__sample-pdf.dcm')).locator('xpath=..');
   await pdfCard.getByRole('button', { name: /^View (images|documents)/ }).click();
   await expect(viewer).toBeVisible({ timeout: 20_000 });
   await expect(documentsStrip.getByRole('button', { name: /^PDF/ })).toHaveAttribute('aria-pressed', 'true');
@@ -171,7 +149,7 @@ test('documents in the viewer: an encapsulated PDF, a structured report, an atta
   expect(await revoked()).toContain(pdfUrl);
 
   // The structured report as an outline.
-  const srCard = await studyHolding(page, 'pydicom__test-SR.dcm');
+  const srCard = (await studyHolding(page, 'pydicom__test-SR.dcm')).locator('xpath=..');
   await srCard.getByRole('button', { name: /^View documents/ }).click();
   const report = viewer.getByRole('article', { name: /^Structured report: Diagnosis/ });
   await expect(report).toBeVisible({ timeout: 20_000 });

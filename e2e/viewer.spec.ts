@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { importFiles, registerFacility, unlock } from './_app.ts';
+import { forEachStudy, importFiles, registerFacility, studyHolding, unlock } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
 const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
@@ -41,29 +41,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   // 5.14's decoder level-shifts those samples with 8-bit constants.
 };
 
-
-
-/** Every study of every patient: its timeline card's study-details element and the files it holds. */
-async function forEachStudy(page: Page, visit: (details: Locator, files: string[]) => Promise<void>): Promise<void> {
-  const groups = page.locator('tr.group-row button.group-button');
-  await expect(groups.first()).toBeVisible();
-  for (let g = 0, count = await groups.count(); g < count; g++) {
-    await groups.nth(g).click();
-    const studies = page.locator('section.timeline details.study-details');
-    await expect(studies.first()).toBeVisible();
-    for (let s = 0, n = await studies.count(); s < n; s++) {
-      const details = studies.nth(s);
-      await details.locator('summary').first().click();
-      const identifiers = details.locator('details.study-identifiers');
-      await identifiers.locator('summary').click();
-      const files = await identifiers.locator('tbody tr td:first-child').allTextContents();
-      await visit(details, files);
-    }
-    await page.getByRole('button', { name: '← Back to results' }).click();
-    await expect(groups.first()).toBeVisible();
-  }
-}
-
 /** Opens the viewer with the study's one entry, "View images" on its timeline card. */
 async function openViewer(page: Page, details: Locator): Promise<Locator> {
   await details.locator('xpath=..').getByRole('button', { name: /^View images/ }).click();
@@ -79,30 +56,6 @@ async function closeViewer(page: Page): Promise<void> {
 
 function close(actual: number, expected: number, tolerance: number): boolean {
   return Math.abs(actual - expected) <= tolerance;
-}
-
-async function openStudyHolding(page: Page, fileName: string): Promise<Locator> {
-  let found: Locator | null = null;
-  await page.getByRole('searchbox', { name: 'Search' }).fill('');
-  const groups = page.locator('tr.group-row button.group-button');
-  await expect(groups.first()).toBeVisible();
-  for (let g = 0, count = await groups.count(); g < count && !found; g++) {
-    await groups.nth(g).click();
-    const studies = page.locator('section.timeline details.study-details');
-    await expect(studies.first()).toBeVisible();
-    for (let s = 0, n = await studies.count(); s < n; s++) {
-      const details = studies.nth(s);
-      await details.locator('summary').first().click();
-      await details.locator('details.study-identifiers summary').click();
-      if ((await details.locator('tbody tr td:first-child').allTextContents()).includes(fileName)) {
-        found = details;
-        break;
-      }
-    }
-    if (!found) await page.getByRole('button', { name: '← Back to results' }).click();
-  }
-  expect(found, `a study holding ${fileName}`).not.toBeNull();
-  return openViewer(page, found!);
 }
 
 test('the viewer: every corpus image decodes to its reference values; scroll, window, presets, zoom and a length on a CT; offline', async ({ page, context }, testInfo) => {
@@ -181,7 +134,7 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   expect(failures).toEqual([]);
 
   // A CT stack of two slices (the same slice, JPEG lossless and JPEG-LS).
-  await openStudyHolding(page, 'wg04__CT1_JPLL');
+  await openViewer(page, await studyHolding(page, 'wg04__CT1_JPLL'));
   const viewport = page.locator('[data-viewport="viewport-1"]');
   const position = page.getByTestId('overlay-image');
   const windowText = page.getByTestId('overlay-window');
@@ -240,7 +193,7 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible({ timeout: 20_000 });
   for (const file of ['wg04__CT2_JLSN', 'wg04__MR1_J2KI']) {
-    await openStudyHolding(page, file);
+    await openViewer(page, await studyHolding(page, file));
     await page.getByRole('button', { name: 'Image info' }).click();
     const fileCell = page.getByTestId('info-file');
     for (let k = 0; k < 3 && (await fileCell.textContent()) !== file; k++) {
@@ -289,7 +242,6 @@ async function touchGesture(page: Page, from: Point[], to: Point[], steps = 12):
   await cdp.detach();
 }
 
-
 async function lockFromViewer(page: Page): Promise<void> {
   await page.getByRole('region', { name: 'Image viewer' }).getByRole('button', { name: 'Lock', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Unlock' })).toBeVisible({ timeout: 20_000 });
@@ -306,7 +258,7 @@ test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that
   await registerFacility(page, ME);
   expect(await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL'].map((f) => join(corpus, f)))).toMatch(/ 0 failed$/);
   await page.getByRole('button', { name: 'Show studies' }).click();
-  await openStudyHolding(page, 'wg04__CT1_JPLL');
+  await openViewer(page, await studyHolding(page, 'wg04__CT1_JPLL'));
   const viewport = page.locator('[data-viewport="viewport-1"]');
   const position = page.getByTestId('overlay-image');
   const windowText = page.getByTestId('overlay-window');
@@ -377,7 +329,7 @@ test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that
   // Locked at once, from the viewer: the measurement is saved first.
   await lockFromViewer(page);
   await unlock(page, PASSWORD, 'Ren Hayashi');
-  await openStudyHolding(page, 'wg04__CT1_JPLL');
+  await openViewer(page, await studyHolding(page, 'wg04__CT1_JPLL'));
   await page.getByRole('button', { name: 'Image info' }).click();
   const memory = page.getByTestId('info-memory');
   // Nothing decoded, parsed or drawn survived the lock.
@@ -406,7 +358,7 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
   await page.getByRole('button', { name: 'Show studies' }).click();
 
   // The two-slice CT, both slices decoded, and a length on the first.
-  await openStudyHolding(page, 'wg04__CT1_JPLL');
+  await openViewer(page, await studyHolding(page, 'wg04__CT1_JPLL'));
   const viewport = page.locator('[data-viewport="viewport-1"]');
   const position = page.getByTestId('overlay-image');
   await expect(position).toHaveText(/^Im 1\/2/);
@@ -433,7 +385,7 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
 
   // Another study: when the viewer starts, nothing from before the lock is
   // held; once its one image is shown, only that one file is.
-  await openStudyHolding(page, 'pydicom__CT_small.dcm');
+  await openViewer(page, await studyHolding(page, 'pydicom__CT_small.dcm'));
   await page.getByRole('button', { name: 'Image info' }).click();
   await expect(memory).toHaveAttribute('data-at-open-image-bytes', '0');
   await expect(memory).toHaveAttribute('data-at-open-instances', '0');
@@ -452,7 +404,7 @@ test('a lock with the viewer open leaves nothing decoded; a viewer-role member s
   await expect(page.locator('td', { hasText: 'Aoi Mori' })).toBeVisible({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Lock', exact: true }).click();
   await unlock(page, 'quiet harbour violet nine', 'Aoi Mori');
-  await openStudyHolding(page, 'wg04__CT1_JPLL');
+  await openViewer(page, await studyHolding(page, 'wg04__CT1_JPLL'));
   await page.getByRole('button', { name: 'Image info' }).click();
   await expect(page.getByTestId('info-measurements')).toHaveAttribute('data-count', '1');
   await page.screenshot({ path: testInfo.outputPath('viewer-role.png') });
