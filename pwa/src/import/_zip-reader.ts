@@ -1,6 +1,9 @@
 // A ZIP reader for the import (PKWARE APPNOTE.TXT 6.3.10). It reads from a
-// Blob with slice(), so only the central directory and one entry are in
-// memory at a time, however large the archive.
+// Blob with slice(), so only the central directory and the entries asked for
+// are in memory, however large the archive. Entries that lie next to each
+// other are read with one slice: in Chromium every read of a Blob is a round
+// trip to the browser process, which for small entries costs more than their
+// bytes.
 //
 //   [local header 1][data 1]([data descriptor 1]) … [central directory]
 //   ([ZIP64 end of central directory record][ZIP64 locator])[end of central directory][comment]
@@ -30,6 +33,12 @@ export interface ZipEntry {
   readonly size: number;
   /** Where the local header starts in the Blob (archives with data prepended already accounted for). */
   readonly localHeaderOffset: number;
+  /**
+   * Where its local header, data and data descriptor end at the latest: the
+   * next entry's local header or the central directory, and never further
+   * than the longest header and descriptor allow.
+   */
+  readonly spanEnd: number;
   /** Why this entry cannot be read, or null. */
   readonly problem: string | null;
 }
@@ -51,6 +60,11 @@ const FLAG_DATA_DESCRIPTOR = 0x0008;
 const FLAG_STRONG_ENCRYPTION = 0x0040;
 const FLAG_UTF8 = 0x0800;
 
+const LOCAL_HEADER_LENGTH = 30;
+/** A local header with the longest name and extra field (§4.3.7). */
+const MAX_LOCAL_HEADER = LOCAL_HEADER_LENGTH + 0xffff + 0xffff;
+/** Signature, CRC-32 and two ZIP64 sizes (§4.3.9). */
+const MAX_DATA_DESCRIPTOR = 24;
 const EOCD_LENGTH = 22;
 const LOCATOR_LENGTH = 20;
 const ZIP64_EOCD_LENGTH = 56;
@@ -81,7 +95,7 @@ export async function listZipEntries(blob: Blob): Promise<ZipListing> {
   const cd = await readBytes(blob, cdOffset + shift, cdSize);
   if (cd.length < cdSize) throw new ZipError(CUT_SHORT);
   const view = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
-  const entries: ZipEntry[] = [];
+  const entries: ListedEntry[] = [];
   let p = 0;
   while (p + 46 <= cd.length && view.getUint32(p, true) === CENTRAL_HEADER) {
     const nameLength = view.getUint16(p + 28, true);
@@ -111,7 +125,10 @@ export async function listZipEntries(blob: Blob): Promise<ZipListing> {
   }
   // Trailing bytes after every stated entry are harmless; stopping short of them is not.
   const complete = p === cd.length || entries.length >= end.entryCount;
-  return { entries, problem: complete ? null : "the archive's table of contents is damaged; some files in it could not be listed" };
+  return {
+    entries: withSpanEnds(entries, cdOffset + shift, blob.size),
+    problem: complete ? null : "the archive's table of contents is damaged; some files in it could not be listed",
+  };
 }
 
 interface EndOfCentralDirectory {
@@ -184,7 +201,7 @@ const SPLIT = 'the archive is split into several parts (.z01, .z02, …); join t
  * sizes come only after its data, so where it ends is unknown.
  */
 async function scanLocalHeaders(blob: Blob): Promise<ZipListing> {
-  const entries: ZipEntry[] = [];
+  const entries: ListedEntry[] = [];
   let offset = 0;
   for (;;) {
     const header = await readBytes(blob, offset, 30);
@@ -222,7 +239,36 @@ async function scanLocalHeaders(blob: Blob): Promise<ZipListing> {
       (await hasSignature(blob, 0, LOCAL_HEADER)) ? CUT_SHORT : 'it is not a ZIP archive, or is damaged beyond reading',
     );
   }
-  return { entries, problem: `${CUT_SHORT} Only the ${entries.length} file(s) before the cut could be read.` };
+  return {
+    entries: withSpanEnds(entries, offset, blob.size),
+    problem: `${CUT_SHORT} Only the ${entries.length} file(s) before the cut could be read.`,
+  };
+}
+
+type ListedEntry = Omit<ZipEntry, 'spanEnd'>;
+
+/**
+ * Bounds each entry by what follows it in the archive: the next local header
+ * (in offset order, which the central directory need not follow), or
+ * `entriesEnd` where the entries stop. The cap by the longest header and
+ * descriptor an entry can have keeps a gap of bytes no entry lists (a
+ * crafted archive) out of the reads.
+ */
+function withSpanEnds(entries: readonly ListedEntry[], entriesEnd: number, blobSize: number): ZipEntry[] {
+  const bounds = [...new Set([...entries.map((entry) => entry.localHeaderOffset), entriesEnd])].sort((a, b) => a - b);
+  return entries.map((entry) => {
+    const start = entry.localHeaderOffset;
+    // The first bound past the entry's start (binary search).
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bounds[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = lo < bounds.length ? bounds[lo]! : blobSize;
+    return { ...entry, spanEnd: Math.min(next, blobSize, start + MAX_LOCAL_HEADER + entry.compressedSize + MAX_DATA_DESCRIPTOR) };
+  });
 }
 
 interface EntryFields {
@@ -234,7 +280,7 @@ interface EntryFields {
   localHeaderOffset: number;
 }
 
-function toEntry(name: string, fields: EntryFields): ZipEntry {
+function toEntry(name: string, fields: EntryFields): ListedEntry {
   const isDirectory = /[/\\]$/.test(name);
   const parts = splitPath(name);
   // Drive letters and leading slashes make a path absolute; inside an archive they mean nothing.
@@ -261,18 +307,57 @@ function methodName(method: number): string {
 }
 
 /**
- * Reads one entry, checking its size and CRC-32 (§4.4.7) so damage is
- * reported rather than handed on as a broken image.
- * @throws ZipError with a reason for people.
+ * Reads entries that lie near each other in the archive (the caller keeps
+ * them within a few MB) with one slice covering all of them, then unpacks
+ * each and checks its size and CRC-32 (§4.4.7), so damage is reported rather
+ * than handed on as a broken image. Returns, in the order given, each
+ * entry's bytes or why it cannot be read: a ZipError with a reason for
+ * people, or the Blob's own error (a file removed since it was picked).
+ * Never rejects.
+ *
+ * A stored entry's bytes are a view into the slice read for all of them.
  */
-export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Array<ArrayBuffer>> {
+export async function readZipEntries(blob: Blob, entries: readonly ZipEntry[]): Promise<(Uint8Array<ArrayBuffer> | Error)[]> {
+  const readable = entries.filter((entry) => !entry.problem);
+  let span: ReadSpan = { start: 0, bytes: new Uint8Array(0) };
+  if (readable.length > 0) {
+    const start = readable.reduce((min, entry) => Math.min(min, entry.localHeaderOffset), Infinity);
+    const end = readable.reduce((max, entry) => Math.max(max, entry.spanEnd), 0);
+    try {
+      span = { start, bytes: await readBytes(blob, start, end - start) };
+    } catch (error) {
+      return entries.map((entry) => (entry.problem ? new ZipError(entry.problem) : asError(error)));
+    }
+  }
+  return Promise.all(entries.map((entry) => unpackEntry(blob, span, entry).catch(asError)));
+}
+
+/** Bytes read from the Blob, starting at `start`. */
+interface ReadSpan {
+  start: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+async function unpackEntry(blob: Blob, span: ReadSpan, entry: ZipEntry): Promise<Uint8Array<ArrayBuffer>> {
   if (entry.problem) throw new ZipError(entry.problem);
-  const dataStart = await findEntryData(blob, entry);
-  const compressed = blob.slice(dataStart, dataStart + entry.compressedSize);
+  // From the span read for the run where the bytes lie in it; an entry whose
+  // local header is longer than the space the directory leaves it
+  // (overlapping entries, a crafted archive) is read from the Blob.
+  const bytesAt = (offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer> => {
+    const from = offset - span.start;
+    return from >= 0 && from + length <= span.bytes.length ? span.bytes.subarray(from, from + length) : readBytes(blob, offset, length);
+  };
+  const header = await bytesAt(entry.localHeaderOffset, LOCAL_HEADER_LENGTH);
+  if (header.length < LOCAL_HEADER_LENGTH) throw new ZipError(CUT_SHORT);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (view.getUint32(0, true) !== LOCAL_HEADER) throw new ZipError(damaged('its header is not where the table of contents says'));
+  const dataStart = entry.localHeaderOffset + LOCAL_HEADER_LENGTH + view.getUint16(26, true) + view.getUint16(28, true);
+  if (dataStart + entry.compressedSize > blob.size) throw new ZipError(CUT_SHORT);
+  const compressed = await bytesAt(dataStart, entry.compressedSize);
   let bytes: Uint8Array<ArrayBuffer>;
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) throw new ZipError(damaged('its stored and unpacked sizes differ'));
-    bytes = new Uint8Array(await compressed.arrayBuffer());
+    bytes = compressed;
   } else {
     bytes = await inflate(compressed, entry);
   }
@@ -280,56 +365,18 @@ export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Ar
   return bytes;
 }
 
-/**
- * The first `count` bytes of an entry, or fewer (none when it cannot be
- * read): enough to tell what it is without unpacking all of it.
- */
-export async function peekZipEntry(blob: Blob, entry: ZipEntry, count: number): Promise<Uint8Array> {
-  if (entry.problem || entry.size === 0) return new Uint8Array(0);
-  try {
-    const dataStart = await findEntryData(blob, entry);
-    if (entry.method === 0) return await readBytes(blob, dataStart, Math.min(count, entry.compressedSize));
-    // A little compressed input is enough for the first bytes of output;
-    // cancelling stops the inflater there.
-    const input = blob.slice(dataStart, dataStart + Math.min(entry.compressedSize, 64 * 1024));
-    const reader = input.stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-    const head = new Uint8Array(Math.min(count, entry.size));
-    let filled = 0;
-    try {
-      while (filled < head.length) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const take = Math.min(value.length, head.length - filled);
-        head.set(value.subarray(0, take), filled);
-        filled += take;
-      }
-    } finally {
-      reader.cancel().catch(() => {});
-    }
-    return head.subarray(0, filled);
-  } catch {
-    return new Uint8Array(0);
-  }
-}
-
-async function findEntryData(blob: Blob, entry: ZipEntry): Promise<number> {
-  const header = await readBytes(blob, entry.localHeaderOffset, 30);
-  if (header.length < 30) throw new ZipError(CUT_SHORT);
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  if (view.getUint32(0, true) !== LOCAL_HEADER) throw new ZipError(damaged('its header is not where the table of contents says'));
-  const dataStart = entry.localHeaderOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
-  if (dataStart + entry.compressedSize > blob.size) throw new ZipError(CUT_SHORT);
-  return dataStart;
-}
-
-async function inflate(compressed: Blob, entry: ZipEntry): Promise<Uint8Array<ArrayBuffer>> {
+async function inflate(compressed: Uint8Array<ArrayBuffer>, entry: ZipEntry): Promise<Uint8Array<ArrayBuffer>> {
   if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
     throw new ZipError(damaged(`it claims to unpack to ${entry.size} bytes, more than its ${entry.compressedSize} compressed bytes can hold`));
   }
   // The size is known from the directory, so the output goes straight into one buffer.
   const out = new Uint8Array(entry.size);
   let filled = 0;
-  const reader = compressed.stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const inflater = new DecompressionStream('deflate-raw');
+  const writer = inflater.writable.getWriter();
+  // Corrupt data fails the reader below too, which reports it.
+  writer.write(compressed).then(() => writer.close()).catch(() => {});
+  const reader = inflater.readable.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -349,6 +396,10 @@ async function inflate(compressed: Blob, entry: ZipEntry): Promise<Uint8Array<Ar
     throw new ZipError(damaged(`it unpacks to ${filled} bytes where the archive states ${entry.size}`));
   }
   return out;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function damaged(detail: string): string {
@@ -440,7 +491,7 @@ function decodeName(raw: Uint8Array, flags: number, unicodePath: Uint8Array | un
 // ---------------------------------------------------------------------------
 // Blob access
 
-async function readBytes(blob: Blob, offset: number, length: number): Promise<Uint8Array> {
+async function readBytes(blob: Blob, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
   if (offset >= blob.size || length <= 0) return new Uint8Array(0);
   return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // DecompressionStream only, no DOM, storage or Node APIs, and nothing from
 // the UI half.
 const root = new URL('.', import.meta.url).pathname;
-const WORKER_FILES = ['expand-import-sources.ts', 'resolve-dicom-dir.ts', 'sniff-file-kind.ts', '_zip-reader.ts', '_crc32.ts', '_import-paths.ts'];
+const WORKER_FILES = ['read-import-sources.ts', 'resolve-dicom-dir.ts', 'sniff-file-kind.ts', '_zip-reader.ts', '_crc32.ts', '_import-paths.ts'];
 const ALLOWED_IMPORTS = /^(\.\/(_zip-reader|_crc32|_import-paths)\.ts|\.\.\/vault\/vault-api\.ts|\.\.\/dicom\/index\.ts)$/;
 
 describe('the worker half of pwa/src/import/', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDicomDir } from '../dicom/index.ts';
-import { expandImportSources, isImportFailure } from './expand-import-sources.ts';
+import { isImportFailure, readImportSources } from './read-import-sources.ts';
 import { resolveDicomDir } from './resolve-dicom-dir.ts';
 
 describe('resolveDicomDir', () => {
@@ -89,10 +89,10 @@ describe('resolveDicomDir', () => {
         const zip = new File([readFileSync(zipPath)], 'cd.zip');
         const paths: string[] = [];
         let dicomDir: Uint8Array | null = null;
-        for await (const item of expandImportSources([{ file: zip, path: 'cd.zip' }])) {
+        for await (const item of readImportSources([{ file: zip, path: 'cd.zip' }])) {
           if (isImportFailure(item)) throw new Error(`${item.name}: ${item.reason}`);
           paths.push(item.path);
-          if (item.path === 'cd.zip/DICOMDIR') dicomDir = await item.read();
+          if (item.path === 'cd.zip/DICOMDIR') dicomDir = item.bytes;
         }
         const { found, missing } = resolveDicomDir('cd.zip/DICOMDIR', readDicomDir(dicomDir!), paths);
         expect(missing).toEqual([]);
