@@ -126,8 +126,8 @@ async function importFigures(): Promise<void> {
   const whole = mb / ((planMs + commitMs) / 1000);
   const label = `${sources.length} files, ${mb.toFixed(0)} MB`;
   fig(`baseline: Dexie bulkPut of the same bytes, ${label} (before ${(mb / (before / 1000)).toFixed(0)}, after ${(mb / (after / 1000)).toFixed(0)})`, 'MB/s', raw);
-  fig('import plan (read + parse tags)', 'MB/s', mb / (planMs / 1000));
-  fig('import commit (encrypt + address + seal records + store)', 'MB/s', commit);
+  fig('import plan (read + parse tags + encrypt + store staged parts)', 'MB/s', mb / (planMs / 1000));
+  fig('import commit (seal records + store them and the index page)', 'MB/s', commit);
   fig('import plan + commit', 'MB/s', whole);
   fig('commit / bulkPut baseline (goal ≥ 60 %)', '%', (100 * commit) / raw);
   fig('plan + commit / bulkPut baseline (goal ≥ 60 %)', '%', (100 * whole) / raw);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { writeTestZip } from '../pwa/src/import/_write-test-zip.ts';
 import { commitPlan, registerFacility, walk } from './_app.ts';
 
@@ -9,8 +9,27 @@ import { commitPlan, registerFacility, walk } from './_app.ts';
 const cd = fileURLToPath(new URL('../../shared/dicom-corpus-cd', import.meta.url));
 const PASSWORD = 'lichen orbit marble two';
 
-
-
+/** Rows of the device store's staged-file list and encrypted parts, read from the page beside the vault worker. */
+function storedRows(page: Page): Promise<{ stagedBlobs: number; blobParts: number }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('kura');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['stagedBlobs', 'blobParts']);
+          const staged = tx.objectStore('stagedBlobs').count();
+          const parts = tx.objectStore('blobParts').count();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ stagedBlobs: staged.result, blobParts: parts.result });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
 
 test('a patient CD by folder, then the same CD as a ZIP archive', async ({ page }, testInfo) => {
   test.skip(!existsSync(join(cd, 'DICOMDIR')), `the CD folder is not at ${cd}`);
@@ -19,10 +38,17 @@ test('a patient CD by folder, then the same CD as a ZIP archive', async ({ page 
   const sections = page.getByRole('navigation', { name: 'Sections' });
 
   // The folder picker: every file of the CD, the DICOMDIR's five and the one it leaves out.
+  // Read (encrypted and staged), then cancelled: nothing of it stays on the device.
   await sections.getByRole('button', { name: 'Import' }).click();
   await page.getByLabel('Import folder').setInputFiles(cd);
   await expect(page.getByText(/6 images/)).toBeVisible({ timeout: 30_000 });
+  expect(await storedRows(page)).toEqual({ stagedBlobs: 6, blobParts: 6 });
+  await page.getByRole('button', { name: 'Cancel' }).last().click();
+  await expect.poll(() => storedRows(page)).toEqual({ stagedBlobs: 0, blobParts: 0 });
+  await page.getByLabel('Import folder').setInputFiles(cd);
+  await expect(page.getByText(/6 images/)).toBeVisible({ timeout: 30_000 });
   expect(await commitPlan(page)).toMatch(/^6 imported, 0 skipped, 1 failed/);
+  expect(await storedRows(page)).toEqual({ stagedBlobs: 0, blobParts: 6 });
   // The CD's README is not an image, and says so.
   await expect(page.locator('.failures li')).toContainText(['README.md']);
   await page.screenshot({ path: testInfo.outputPath('cd-folder.png'), fullPage: true });

@@ -9,4 +9,5 @@ export type {
   LogPageRow,
   LogPageState,
   MemberRole,
+  StagedBlobRow,
 } from './kura-db.ts';

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { openKuraDb } from './index.ts';
 
 describe('KuraDb', () => {
-  it('has the five tables, and log pages take explicit IDs after auto-numbered ones (the vault numbers its commits)', async () => {
+  it('has the six tables, and log pages take explicit IDs after auto-numbered ones (the vault numbers its commits)', async () => {
     const db = openKuraDb(`kura-db-test-${process.pid}`);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['blobParts', 'cursors', 'device', 'indexPages', 'logPages']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['blobParts', 'cursors', 'device', 'indexPages', 'logPages', 'stagedBlobs']);
     // A function, since Dexie writes the generated key back into the object it was given.
     const page = () => ({ state: 'pending' as const, records: [new Uint8Array([1])], seqs: [null], createdAt: 0, bytes: 1 });
     const first = await db.logPages.add(page());

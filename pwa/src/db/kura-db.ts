@@ -48,6 +48,23 @@ export interface BlobPartRow {
   uploaded: 0 | 1;
 }
 
+/**
+ * A blob an import has encrypted and stored while it was being read, before
+ * the person confirmed the import: its parts are in blobParts, but no record
+ * refers to them yet, so they are not uploaded. Saving the import deletes the
+ * row in the same transaction that stores the records; an import cancelled,
+ * locked or cut short by a closed tab leaves rows that the vault deletes,
+ * parts included, at the next unlock.
+ */
+export interface StagedBlobRow {
+  blobId: string;
+  /** The import (its plan) that staged it. */
+  planId: string;
+  addresses: string[];
+  /** Ciphertext bytes of its parts (subtracted from storedBytes when dropped). */
+  bytes: number;
+}
+
 export interface IndexPageRow {
   pageId?: number;
   /** The blob ID the page was encrypted under (encryptBlob with the local index key). */
@@ -102,7 +119,7 @@ export interface DeviceRow {
   autoLockMinutes: number;
   /** Registered here, Recovery Kit not yet confirmed as kept. */
   pendingKit: boolean;
-  /** Ciphertext bytes in logPages, blobParts and indexPages, kept as a running sum (summing rows would read every part). */
+  /** Ciphertext bytes in logPages, blobParts (staged ones too) and indexPages, kept as a running sum (summing rows would read every part). */
   storedBytes: number;
 }
 
@@ -112,6 +129,7 @@ export class KuraDb extends Dexie {
   blobParts!: Table<BlobPartRow, string>;
   indexPages!: Table<IndexPageRow, number>;
   cursors!: Table<CursorRow, string>;
+  stagedBlobs!: Table<StagedBlobRow, string>;
 
   constructor(name = 'kura') {
     super(name);
@@ -122,6 +140,7 @@ export class KuraDb extends Dexie {
       indexPages: '++pageId',
       cursors: 'name',
     });
+    this.version(2).stores({ stagedBlobs: 'blobId, planId' });
   }
 }
 

@@ -1,15 +1,4 @@
-import { expandImportSources, isImportFailure, resolveDicomDir, type ImportFile } from '../import/index.ts';
-import type { ImportFailure, ImportSource } from './vault-api.ts';
-
-export type { ImportFile };
-export type ImportItem = { file: ImportFile } | { failure: ImportFailure };
-
-/** The files of the user's choice (ZIPs opened by the import module), each read only when asked. */
-export async function* listImportFiles(sources: readonly ImportSource[]): AsyncGenerator<ImportItem> {
-  for await (const item of expandImportSources(sources)) {
-    yield isImportFailure(item) ? { failure: item } : { file: item };
-  }
-}
+import { resolveDicomDir } from '../import/index.ts';
 
 /**
  * A DICOMDIR's references no picked file matches, named as the user would

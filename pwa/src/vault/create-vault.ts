@@ -54,12 +54,11 @@ import {
   type RandomSource,
   type SecretKey,
 } from '../../../crypto/index.ts';
-import type { BlobPartRow, DeviceMemberRow, DeviceRow, IndexPageRow, KuraDb } from '../db/index.ts';
+import type { BlobPartRow, DeviceMemberRow, DeviceRow, IndexPageRow, KuraDb, StagedBlobRow } from '../db/index.ts';
 import { DicomReadError, readDicomDir, readDicomTagsFrom, TAG_PREFIX_BYTES, type DicomTags } from '../dicom/index.ts';
 import { newId, newRecordId } from './_ids.ts';
-import { listImportFiles, missingDicomDirFiles, type ImportFile } from './_import-files.ts';
-import { SNIFF_LENGTH } from '../import/index.ts';
-import { readAhead } from './_read-ahead.ts';
+import { missingDicomDirFiles } from './_import-files.ts';
+import { isImportFailure, readImportSources, SNIFF_LENGTH } from '../import/index.ts';
 import {
   openIndexPageEntries,
   openIndexPageInstances,
@@ -122,10 +121,8 @@ export interface Vault extends VaultApi {
 const WRONG_PASSWORD = 'Wrong name or password';
 /** Studies whose instance lookup readInstanceBytes keeps (the viewer shows one or two at once). */
 const OPEN_STUDIES = 4;
-/** Bytes of files read whole while planning that a plan keeps for its commit (dropped at lock). */
-const KEEP_READ_BYTES = 64 * 1024 * 1024;
-/** Files read ahead of the one being parsed or encrypted: a few, and a bounded number of bytes. */
-const READ_AHEAD = { count: 4, bytes: 32 * 1024 * 1024 };
+/** Files an import encrypts at once. */
+const ENCRYPT_AHEAD = 4;
 const PHOTO_OR_DOCUMENT = 'a photo or document: use Add photo or document';
 /** The record kinds this vault writes. */
 const KIND_FACILITY = 'facility';
@@ -166,7 +163,10 @@ interface Unlocked {
   /** SOP Instance UIDs in the vault; read from the index pages on first need. */
   instanceUids: Set<string> | null;
   chain: Chain;
+  /** Imports read and waiting for the person to save them. */
   plans: Map<string, Plan>;
+  /** Imports being read or waiting: what they staged is theirs, not left over. */
+  livePlans: Set<string>;
   /**
    * Where each instance's blob is, for the few studies open last: the viewer
    * reads a study's images one after another, and opening the study's
@@ -176,11 +176,12 @@ interface Unlocked {
 }
 
 interface PlannedFile {
-  file: ImportFile;
+  name: string;
+  size: number;
   sopInstanceUid: string;
   tags: DicomTags;
-  /** The whole file, when reading its tags read all of it and the plan's budget allowed keeping it. */
-  bytes: Uint8Array | null;
+  /** Encrypted under its plan study's key and stored (staged) while it was read. */
+  blob: BlobRef;
 }
 
 interface PlanStudyWork {
@@ -188,6 +189,8 @@ interface PlanStudyWork {
   studyInstanceUid: string | null;
   first: DicomTags;
   files: PlannedFile[];
+  /** The key the files were encrypted under: the stored study's with the same UID, or the new study's. */
+  docKey: DocumentKey;
 }
 
 interface Plan {
@@ -195,6 +198,15 @@ interface Plan {
   studies: PlanStudyWork[];
   failed: ImportFailure[];
   duplicates: number;
+  /** How long reading (and staging) took: the import's MB/s counts it, not the wait for the person. */
+  readMs: number;
+}
+
+/** Files encrypted while an import is read, stored together. */
+interface StageBatch {
+  parts: BlobPartRow[];
+  blobs: StagedBlobRow[];
+  plain: number;
 }
 
 interface DocWork {
@@ -223,7 +235,10 @@ interface PatientWork extends DocWork {
 
 /** One saving transaction's worth of changes. */
 interface Batch {
+  /** Parts encrypted by this batch (documents; files moved to another key). */
   parts: BlobPartRow[];
+  /** Staged blobs this batch's records refer to: staged no longer once it is stored. */
+  stagedBlobIds: string[];
   instanceUids: string[];
   files: number;
 }
@@ -232,6 +247,15 @@ interface PendingRecord {
   header: { docId: string; patientKey: string; kind: string; keyId: string };
   docKey: DocumentKey;
   body: Uint8Array;
+}
+
+/** A batch with its records sealed and its index page encrypted, ready to store. */
+interface SealedBatch {
+  prepared: PreparedBatch;
+  records: Uint8Array[];
+  indexPage: Awaited<ReturnType<typeof sealIndexPage>>;
+  /** The chain head after its last record. */
+  end: Chain;
 }
 
 /** A batch taken out of the working documents, ready to seal and store. */
@@ -384,17 +408,16 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   /** Encrypts one file as a blob stream under the study key and cuts it into addressed parts. */
-  async function encryptFile(key: DocumentKey, bytes: Uint8Array, into: BlobPartRow[]): Promise<BlobRef> {
+  async function encryptFile(key: DocumentKey, bytes: Uint8Array): Promise<{ blob: BlobRef; parts: BlobPartRow[] }> {
     const blobId = newId('bl', random);
-    const addresses: string[] = [];
+    const parts: BlobPartRow[] = [];
     const stream = encryptBlobStream(key, blobId, { size: bytes.length, chunks: [bytes] }, { rng: random });
     for await (const part of splitIntoParts(stream)) {
       // A view would make IndexedDB store its whole underlying buffer.
       const own = part.bytes.byteOffset === 0 && part.bytes.byteLength === part.bytes.buffer.byteLength ? part.bytes : part.bytes.slice();
-      into.push({ address: part.address, bytes: own, uploaded: 0 });
-      addresses.push(part.address);
+      parts.push({ address: part.address, bytes: own, uploaded: 0 });
     }
-    return { blobId, size: bytes.length, parts: addresses };
+    return { blob: { blobId, size: bytes.length, parts: parts.map((x) => x.address) }, parts };
   }
 
   // ── unlock state ────────────────────────────────────────────────────────
@@ -425,9 +448,13 @@ export function createVault(deps: VaultDeps): Vault {
       instanceUids: null,
       chain: { deviceSeq: row.deviceSeq, prevHash: row.prevHash },
       plans: new Map(),
+      livePlans: new Set(),
       blobsOf: new Map(),
     };
     await loadIndex(v);
+    // Left by an import that was never saved (cancelled, locked, the tab closed).
+    // If this fails, the next unlock tries again: nothing refers to them.
+    await dropStaged(null, v.livePlans).catch(() => undefined);
     return v;
   }
 
@@ -464,7 +491,8 @@ export function createVault(deps: VaultDeps): Vault {
     v.studiesByUid.clear();
     v.patients.clear();
     v.instanceUids = null;
-    v.plans.clear();
+    for (const id of [...v.plans.keys()]) dropPlan(v, id);
+    v.livePlans.clear();
     for (const { key } of v.blobsOf.values()) key.fill(0);
     v.blobsOf.clear();
     v.token = null;
@@ -510,8 +538,7 @@ export function createVault(deps: VaultDeps): Vault {
 
   // ── import: writing batches ─────────────────────────────────────────────
 
-  function newDocWork(v: Unlocked, docId: string, patientKey: string): DocWork {
-    const docKey = generateDocumentKey(random);
+  function newDocWork(v: Unlocked, docId: string, patientKey: string, docKey: DocumentKey = generateDocumentKey(random)): DocWork {
     return {
       docId,
       patientKey,
@@ -568,10 +595,17 @@ export function createVault(deps: VaultDeps): Vault {
     return work;
   }
 
-  function newStudyWork(v: Unlocked, works: Map<string, StudyWork>, entry: Omit<StudyEntry, 'studyId'>, studyInstanceUid: string | null, meta: Record<string, unknown>): StudyWork {
+  function newStudyWork(
+    v: Unlocked,
+    works: Map<string, StudyWork>,
+    entry: Omit<StudyEntry, 'studyId'>,
+    studyInstanceUid: string | null,
+    meta: Record<string, unknown>,
+    docKey?: DocumentKey,
+  ): StudyWork {
     const studyId = newId('st', random);
     const work: StudyWork = {
-      ...newDocWork(v, studyId, entry.patientKey),
+      ...newDocWork(v, studyId, entry.patientKey, docKey),
       entry: { ...entry, studyId },
       studyInstanceUid,
       queued: [],
@@ -603,7 +637,14 @@ export function createVault(deps: VaultDeps): Vault {
    * files into the same documents while this one is being stored. Seals the
    * records (and signs them) here too, chaining from the last stored record.
    */
-  function prepareBatch(v: Unlocked, studies: Map<string, StudyWork>, patients: Map<string, PatientWork>, batch: Batch, pageId: number): PreparedBatch {
+  function prepareBatch(
+    v: Unlocked,
+    studies: Map<string, StudyWork>,
+    patients: Map<string, PatientWork>,
+    batch: Batch,
+    pageId: number,
+    start: Chain = v.chain,
+  ): PreparedBatch {
     const records: PendingRecord[] = [];
     const keyRecord = (w: DocWork) => {
       if (w.keyWritten) return;
@@ -626,8 +667,9 @@ export function createVault(deps: VaultDeps): Vault {
     const studyItems: StudyItem[] = [];
     for (const s of touchedStudies) {
       keyRecord(s);
-      updateRecord(s);
-      // Instances go in groups small enough for one record each.
+      // Instances go in groups small enough for one record each; the study's
+      // own changes (a new study's metadata) ride with the first group: one
+      // record fewer per study, and every record is a signature.
       let group: InstanceDescriptor[] = [];
       let size = 0;
       const flush = () => {
@@ -645,6 +687,7 @@ export function createVault(deps: VaultDeps): Vault {
         size += n;
       }
       flush();
+      updateRecord(s);
       const modalities = new Set(s.entry.modalities);
       for (const d of s.queued) if (d.modality) modalities.add(d.modality);
       s.entry.modalities = [...modalities].sort();
@@ -660,7 +703,7 @@ export function createVault(deps: VaultDeps): Vault {
       wrappedKey: p.wrappedKey,
       logPages: [...p.logPages],
     }));
-    return { pageId, start: v.chain, pending: records, batch, studies: studyItems, patients: patientItems };
+    return { pageId, start, pending: records, batch, studies: studyItems, patients: patientItems };
   }
 
   /**
@@ -669,19 +712,41 @@ export function createVault(deps: VaultDeps): Vault {
    * transaction opens, since awaiting WebCrypto inside would end it early.
    */
   async function storeBatch(v: Unlocked, p: PreparedBatch): Promise<void> {
-    const { pageId, start, batch } = p;
-    // Each record links to the hash of the one before: sealed in order.
-    const chain: Chain = { deviceSeq: start.deviceSeq, prevHash: start.prevHash };
+    await writeSealed(v, await sealBatch(v, p));
+  }
+
+  /**
+   * Seals a batch's records (each links to the hash of the one before, so in
+   * order, from the batch's start) and its index page. Nothing is stored: an
+   * import seals the next batch while the one before is being written.
+   */
+  async function sealBatch(v: Unlocked, p: PreparedBatch): Promise<SealedBatch> {
+    const chain: Chain = { deviceSeq: p.start.deviceSeq, prevHash: p.start.prevHash };
     const records: Uint8Array[] = [];
     for (const r of p.pending) records.push(await seal(v, chain, r.header, r.docKey, r.body));
-    const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, batch.instanceUids, now(), random);
+    const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, p.batch.instanceUids, now(), random);
+    return { prepared: p, records, indexPage, end: chain };
+  }
+
+  /** Writes a sealed batch in one transaction, if the vault is still where the batch started from. */
+  async function writeSealed(v: Unlocked, sealed: SealedBatch): Promise<void> {
+    const p = sealed.prepared;
+    const { pageId, start, batch } = p;
+    const { records, indexPage, end: chain } = sealed;
     const recordBytes = records.reduce((n, r) => n + r.length, 0);
 
-    await db.transaction('rw', [db.device, db.logPages, db.blobParts, db.indexPages], async () => {
+    await db.transaction('rw', [db.device, db.logPages, db.blobParts, db.stagedBlobs, db.indexPages], async () => {
       const row = await db.device.get('this');
       const last = ((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0;
       if (!row || row.deviceSeq !== start.deviceSeq || !equalBytes(row.prevHash, start.prevHash) || last !== pageId - 1) {
         throw new VaultError('invalid', 'Another Kura window wrote to this vault at the same time. Close it and import again.');
+      }
+      if (batch.stagedBlobIds.length > 0) {
+        const staged = await db.stagedBlobs.bulkGet(batch.stagedBlobIds);
+        if (staged.some((x) => x === undefined)) {
+          throw new VaultError('invalid', 'This import is no longer prepared (another Kura window unlocked and cleared it). Choose the files again.');
+        }
+        await db.stagedBlobs.bulkDelete(batch.stagedBlobIds);
       }
       const present = await db.blobParts.bulkGet(batch.parts.map((x) => x.address));
       const fresh = batch.parts.filter((_, i) => !present[i]);
@@ -706,6 +771,46 @@ export function createVault(deps: VaultDeps): Vault {
       v.index.put(item.entry);
     }
     if (v.instanceUids) for (const uid of batch.instanceUids) v.instanceUids.add(uid);
+  }
+
+  /** Stores files an import encrypted while reading: their parts, and rows saying no record refers to them yet. */
+  async function storeStaged(batch: StageBatch): Promise<void> {
+    const added = batch.parts.reduce((n, x) => n + x.bytes.length, 0);
+    await db.transaction('rw', [db.device, db.blobParts, db.stagedBlobs], async () => {
+      const row = await db.device.get('this');
+      if (!row) throw new VaultError('not_enrolled', 'This device is not set up.');
+      // Addresses are hashes of fresh ciphertext: a part already there is the same bytes.
+      await db.blobParts.bulkPut(batch.parts);
+      await db.stagedBlobs.bulkAdd(batch.blobs);
+      await db.device.update('this', { storedBytes: row.storedBytes + added });
+    });
+  }
+
+  /**
+   * Deletes what imports staged and will not save, parts included: the given
+   * plans', or (null) every plan's that is not alive in this window.
+   */
+  async function dropStaged(planIds: readonly string[] | null, alive: ReadonlySet<string> = new Set()): Promise<void> {
+    await db.transaction('rw', [db.device, db.blobParts, db.stagedBlobs], async () => {
+      const rows = planIds
+        ? await db.stagedBlobs.where('planId').anyOf(planIds).toArray()
+        : (await db.stagedBlobs.toArray()).filter((r) => !alive.has(r.planId));
+      if (rows.length === 0) return;
+      await db.blobParts.bulkDelete(rows.flatMap((r) => r.addresses));
+      await db.stagedBlobs.bulkDelete(rows.map((r) => r.blobId));
+      const row = await db.device.get('this');
+      const dropped = rows.reduce((n, r) => n + r.bytes, 0);
+      if (row) await db.device.update('this', { storedBytes: Math.max(0, row.storedBytes - dropped) });
+    });
+  }
+
+  /** Forgets a waiting plan and its keys (what it staged is dropped by the caller). */
+  function dropPlan(v: Unlocked, planId: string): void {
+    const plan = v.plans.get(planId);
+    if (!plan) return;
+    for (const s of plan.studies) s.docKey.fill(0);
+    v.plans.delete(planId);
+    v.livePlans.delete(planId);
   }
 
   /** Merges the index pages into one when there are many, so unlock reads few. */
@@ -994,8 +1099,12 @@ export function createVault(deps: VaultDeps): Vault {
     },
 
     async lock(): Promise<void> {
-      if (u) wipe(u);
+      if (!u) return;
+      const plans = [...u.livePlans];
+      wipe(u);
       u = null;
+      // Imports not saved are gone with the keys: their staged files too (or at the next unlock, if this fails).
+      if (plans.length > 0) await dropStaged(plans).catch(() => undefined);
     },
 
     async listMembers(): Promise<MemberView[]> {
@@ -1136,13 +1245,18 @@ export function createVault(deps: VaultDeps): Vault {
       const v = unlocked();
       canStore(v);
       const known = await instanceUids(v);
+      // One plan waits at a time (the import screen shows one): an earlier one left unsaved goes, with what it staged.
+      const earlier = [...v.plans.keys()];
+      for (const id of earlier) dropPlan(v, id);
+      if (earlier.length > 0) await dropStaged(earlier);
+      const planId = newId('plan', random);
+      v.livePlans.add(planId);
       const failed: ImportFailure[] = [];
-      const files: PlannedFile[] = [];
       const dicomDirs: { name: string; path: string; references: string[] }[] = [];
       const seenPaths: string[] = [];
       const seenSops = new Set<string>();
+      const byStudy = new Map<string, PlanStudyWork>();
       let duplicates = 0;
-      let kept = 0;
       const bytesTotal = sources.reduce((n, s) => n + s.file.size, 0);
       const started = now();
       let filesDone = 0;
@@ -1157,53 +1271,125 @@ export function createVault(deps: VaultDeps): Vault {
           megabytesPerSecond: rate(bytesDone, now() - started),
         });
 
-      // One read per file where possible: the head of a large one, or all of a small one.
-      const headOf = (file: ImportFile) =>
-        file.readRange && file.size > 2 * TAG_PREFIX_BYTES ? file.readRange(0, TAG_PREFIX_BYTES) : file.read();
-      for await (const { item, read } of readAhead(listImportFiles(sources), { ...READ_AHEAD, sizeOf: (i) => ('file' in i ? Math.min(i.file.size, TAG_PREFIX_BYTES) : 0) }, (i) => ('file' in i ? headOf(i.file) : null))) {
-        if ('failure' in item) {
-          failed.push(item.failure);
-          continue;
-        }
-        const file = item.file;
-        seenPaths.push(file.path);
-        try {
-          // Only the head of a large file is read here: its tags come before
-          // the pixel data. commitImport reads the whole file, once.
-          const head = await read!;
-          let whole: Uint8Array | null = head.length === file.size ? head : null;
-          const source = {
-            size: file.size,
-            read: async () => (whole ??= await file.read()),
-            readRange: file.readRange ? (start: number, end: number) => file.readRange!(start, end) : undefined,
-          };
-          if (isPhotoOrDocument(head.subarray(0, SNIFF_LENGTH), file.name)) {
-            failed.push({ name: file.name, reason: PHOTO_OR_DOCUMENT });
-          } else {
-            const tags = await readDicomTagsFrom(source, file.name, head);
-            if (tags.isDicomDir) {
-              dicomDirs.push({ name: file.name, path: file.path, references: readDicomDir(await source.read(), file.name).map((e) => e.path) });
-            } else if (!tags.sopInstanceUid) {
-              failed.push({ name: file.name, reason: 'malformed: no SOP Instance UID (0008,0018)' });
-            } else if (known.has(tags.sopInstanceUid) || seenSops.has(tags.sopInstanceUid)) {
-              duplicates++;
-            } else {
-              seenSops.add(tags.sopInstanceUid);
-              // Small files were read whole for their tags: kept (within a
-              // budget), commitImport does not read them a second time.
-              const keep = whole !== null && kept + file.size <= KEEP_READ_BYTES;
-              if (keep) kept += file.size;
-              files.push({ file, sopInstanceUid: tags.sopInstanceUid, tags, bytes: keep ? whole : null });
-            }
+      /** The plan's study a file belongs to, with the key its files are encrypted under. */
+      const studyOf = (t: DicomTags): PlanStudyWork => {
+        const key = t.studyInstanceUid ?? `no-uid:${t.patientId ?? ''}:${t.studyDate ?? ''}:${t.studyDescription ?? ''}`;
+        let s = byStudy.get(key);
+        if (s) return s;
+        const studyId = t.studyInstanceUid ? (v.studiesByUid.get(t.studyInstanceUid) ?? null) : null;
+        s = {
+          studyInstanceUid: t.studyInstanceUid,
+          first: t,
+          files: [],
+          docKey: studyId ? studyKeyOf(v, v.studies.get(studyId)!, studyId) : generateDocumentKey(random),
+          view: {
+            key: newId('ps', random),
+            patientNumber: t.patientId && t.patientId.trim() !== '' ? t.patientId.trim() : null,
+            patientName: t.patientName?.formatted ?? '',
+            studyDate: normaliseDate(t.studyDate),
+            modalities: [],
+            description: t.studyDescription ?? '',
+            seriesCount: 0,
+            instanceCount: 0,
+            bytes: 0,
+          },
+        };
+        byStudy.set(key, s);
+        return s;
+      };
+
+      // Each file is encrypted and stored as it is read (staged: no record
+      // refers to it until the import is saved), so saving writes only the
+      // records and every byte is read once. One batch is stored while the
+      // next is read and encrypted.
+      let stage: StageBatch = { parts: [], blobs: [], plain: 0 };
+      // A few files are encrypted at once: most of a small file's encryption
+      // is waiting for WebCrypto's threads (key derivation, a segment, a hash).
+      const encrypting: Promise<void>[] = [];
+      let staging: Promise<void> | null = null;
+      const flushStage = async () => {
+        if (staging) await staging;
+        if (stage.blobs.length === 0) return;
+        const batch = stage;
+        stage = { parts: [], blobs: [], plain: 0 };
+        staging = storeStaged(batch);
+        // Handled when awaited (the next flush or the end); not an unhandled rejection meanwhile.
+        staging.catch(() => undefined);
+      };
+
+      try {
+        for await (const item of readImportSources(sources)) {
+          if (u !== v) throw new VaultError('locked', 'The vault was locked while the files were being read. Unlock and import again.');
+          if (isImportFailure(item)) {
+            failed.push(item);
+            continue;
           }
-        } catch (e) {
-          // DicomReadError's detail, or the import module's reason for a file it could not read.
-          failed.push({ name: file.name, reason: e instanceof DicomReadError ? e.detail : (e as Error).message });
+          seenPaths.push(item.path);
+          filesDone++;
+          bytesDone += item.size;
+          const bytes = item.bytes;
+          let tags: DicomTags;
+          try {
+            if (isPhotoOrDocument(bytes.subarray(0, SNIFF_LENGTH), item.name)) {
+              failed.push({ name: item.name, reason: PHOTO_OR_DOCUMENT });
+              report();
+              continue;
+            }
+            // The whole file is in memory, but a large one's tags are still
+            // parsed from its head: dicom-parser would walk every fragment of
+            // encapsulated pixel data.
+            tags = await readDicomTagsFrom(
+              { size: bytes.length, read: async () => bytes, readRange: async (start, end) => bytes.subarray(start, end) },
+              item.name,
+              bytes.subarray(0, TAG_PREFIX_BYTES),
+            );
+            if (tags.isDicomDir) dicomDirs.push({ name: item.name, path: item.path, references: readDicomDir(bytes, item.name).map((e) => e.path) });
+          } catch (e) {
+            failed.push({ name: item.name, reason: e instanceof DicomReadError ? e.detail : (e as Error).message });
+            report();
+            continue;
+          }
+          const sop = tags.sopInstanceUid;
+          if (tags.isDicomDir) {
+            // Read for its references above; not an image.
+          } else if (!sop) {
+            failed.push({ name: item.name, reason: 'malformed: no SOP Instance UID (0008,0018)' });
+          } else if (known.has(sop) || seenSops.has(sop)) {
+            duplicates++;
+          } else {
+            seenSops.add(sop);
+            const study = studyOf(tags);
+            study.view.instanceCount++;
+            study.view.bytes += item.size;
+            if (tags.modality && !study.view.modalities.includes(tags.modality)) study.view.modalities.push(tags.modality);
+            const job = encryptFile(study.docKey, bytes).then(({ blob, parts }) => {
+                stage.parts.push(...parts);
+                stage.blobs.push({ blobId: blob.blobId, planId, addresses: blob.parts, bytes: parts.reduce((n, x) => n + x.bytes.length, 0) });
+                stage.plain += bytes.length;
+                study.files.push({ name: item.name, size: item.size, sopInstanceUid: sop, tags, blob });
+            });
+            // Seen when it reaches the front (or the plan fails first): not an unhandled rejection.
+            job.catch(() => undefined);
+            encrypting.push(job);
+            if (encrypting.length >= ENCRYPT_AHEAD) await encrypting.shift();
+            if (stage.blobs.length >= batchFiles || stage.plain >= batchBytes) await flushStage();
+          }
+          report();
         }
-        filesDone++;
-        bytesDone += file.size;
-        report();
+        for (const job of encrypting.splice(0)) await job;
+        await flushStage();
+        if (staging) await staging;
+      } catch (e) {
+        v.livePlans.delete(planId);
+        for (const s of byStudy.values()) s.docKey.fill(0);
+        // Nothing of it will be saved: what was staged goes now (or, if this fails too, at the next unlock).
+        await dropStaged([planId]).catch(() => undefined);
+        if (isQuotaError(e)) {
+          throw new VaultError('quota', 'The device is out of storage space: nothing was imported. Free space and import again.', { cause: e });
+        }
+        throw e;
       }
+
       // One line per DICOMDIR, not one per absent file: a DICOMDIR picked
       // without its folder would otherwise bury the real failures.
       for (const dir of dicomDirs) {
@@ -1218,36 +1404,7 @@ export function createVault(deps: VaultDeps): Vault {
       }
 
       // patient → study → series → instance
-      const byStudy = new Map<string, PlanStudyWork>();
-      for (const f of files) {
-        const t = f.tags;
-        const key = t.studyInstanceUid ?? `no-uid:${t.patientId ?? ''}:${t.studyDate ?? ''}:${t.studyDescription ?? ''}`;
-        let s = byStudy.get(key);
-        if (!s) {
-          s = {
-            studyInstanceUid: t.studyInstanceUid,
-            first: t,
-            files: [],
-            view: {
-              key: newId('ps', random),
-              patientNumber: t.patientId && t.patientId.trim() !== '' ? t.patientId.trim() : null,
-              patientName: t.patientName?.formatted ?? '',
-              studyDate: normaliseDate(t.studyDate),
-              modalities: [],
-              description: t.studyDescription ?? '',
-              seriesCount: 0,
-              instanceCount: 0,
-              bytes: 0,
-            },
-          };
-          byStudy.set(key, s);
-        }
-        s.files.push(f);
-        s.view.instanceCount++;
-        s.view.bytes += f.file.size;
-        if (t.modality && !s.view.modalities.includes(t.modality)) s.view.modalities.push(t.modality);
-      }
-      const studies = [...byStudy.values()];
+      const studies = [...byStudy.values()].filter((s) => s.files.length > 0);
       for (const s of studies) {
         s.view.seriesCount = new Set(s.files.map((f) => f.tags.seriesInstanceUid ?? '')).size;
         s.view.modalities.sort();
@@ -1262,9 +1419,16 @@ export function createVault(deps: VaultDeps): Vault {
         (a, b) =>
           (a.view.patientNumber ?? '').localeCompare(b.view.patientNumber ?? '') || b.view.studyDate.localeCompare(a.view.studyDate),
       );
-      const plan: Plan = { planId: newId('plan', random), studies, failed, duplicates };
-      v.plans.set(plan.planId, plan);
-      return { planId: plan.planId, studies: studies.map((s) => s.view), duplicates, failed };
+      const plan: Plan = { planId, studies, failed, duplicates, readMs: now() - started };
+      v.plans.set(planId, plan);
+      return { planId, studies: studies.map((s) => s.view), duplicates, failed };
+    },
+
+    async cancelImport(planId: string): Promise<void> {
+      const v = unlocked();
+      if (!v.plans.has(planId)) return;
+      dropPlan(v, planId);
+      await dropStaged([planId]);
     },
 
     async commitImport(planId: string, patientNumbers: Record<string, string>, onProgress?: (p: ImportProgress) => void): Promise<ImportSummary> {
@@ -1284,6 +1448,7 @@ export function createVault(deps: VaultDeps): Vault {
       }
       for (const n of numbers.values()) patientKeyFor(v, n);
       const known = await instanceUids(v);
+      // Not committed twice at once; put back if this commit fails, so saving again stores the rest.
       v.plans.delete(planId);
 
       const studyWorks = new Map<string, StudyWork>();
@@ -1296,25 +1461,25 @@ export function createVault(deps: VaultDeps): Vault {
       let filesDone = 0;
       let bytesDone = 0;
       const started = now();
-      let batch: Batch = { parts: [], instanceUids: [], files: 0 };
-      let batchPlain = 0;
-      let inBatch = 0;
+      let batch: Batch = { parts: [], stagedBlobIds: [], instanceUids: [], files: 0 };
       const report = () =>
         onProgress?.({ phase: 'saving', filesDone, filesTotal, bytesDone, bytesTotal, megabytesPerSecond: rate(bytesDone, now() - started) });
-      // One batch is stored while the next one's files are read and
-      // encrypted: IndexedDB and WebCrypto then work at the same time.
+      // One batch is written while the next one's records are made and
+      // sealed (signing is most of a commit's work), chained from the sealed
+      // batch before it: each write checks that the vault is where it started.
       let storing: Promise<void> | null = null;
+      let head: Chain = v.chain;
+      let pageId = ((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0;
       const flush = async () => {
         if (batch.files === 0 && ![...studyWorks.values()].some((s) => s.touched)) return;
+        const prepared = prepareBatch(v, studyWorks, patientWorks, batch, ++pageId, head);
+        const files = batch.files;
+        batch = { parts: [], stagedBlobIds: [], instanceUids: [], files: 0 };
+        const sealed = await sealBatch(v, prepared);
+        head = sealed.end;
         // The previous batch first: its failure (out of space) stops the import here.
         if (storing) await storing;
-        const pageId = (((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0) + 1;
-        const prepared = prepareBatch(v, studyWorks, patientWorks, batch, pageId);
-        const files = batch.files;
-        batch = { parts: [], instanceUids: [], files: 0 };
-        batchPlain = 0;
-        inBatch = 0;
-        storing = storeBatch(v, prepared).then(
+        storing = writeSealed(v, sealed).then(
           () => {
             imported += files;
             report();
@@ -1327,93 +1492,99 @@ export function createVault(deps: VaultDeps): Vault {
         storing.catch(() => undefined);
       };
 
-      for (const ps of plan.studies) {
-        // Another import may have stored some of these since the plan was made.
-        const fresh = ps.files.filter((f) => !known.has(f.sopInstanceUid));
-        skipped += ps.files.length - fresh.length;
-        if (fresh.length === 0) continue;
-        const patientNumber = numbers.get(ps)!;
-        const t = ps.first;
-        const patientKey = patientKeyFor(v, patientNumber);
-        const demographics = {
-          patientNumber,
-          patientName: personName(t),
-          patientSex: normaliseSex(t.patientSex),
-          patientBirthDate: normaliseDate(t.patientBirthDate),
-        };
-        patientWork(v, patientWorks, patientKey, demographics);
-        const existingId = ps.studyInstanceUid ? v.studiesByUid.get(ps.studyInstanceUid) : undefined;
-        const work = existingId
-          ? await existingStudyWork(v, studyWorks, existingId)
-          : newStudyWork(
-              v,
-              studyWorks,
-              {
-                ...demographics,
-                patientKey,
-                studyDate: normaliseDate(t.studyDate),
-                modalities: [],
-                bodyPart: t.bodyPartExamined ?? '',
-                description: t.studyDescription ?? '',
-                facility: t.institutionName ?? '',
-                accessionNumber: t.accessionNumber ?? '',
-                documentNumbers: [],
-                reportText: '',
-              },
-              ps.studyInstanceUid,
-              { studyTime: t.studyTime ?? '', referringPhysician: t.referringPhysicianName?.formatted ?? '' },
-            );
-        for await (const { item: f, read } of readAhead(fresh, { ...READ_AHEAD, sizeOf: (x) => (x.bytes ? 0 : x.file.size) }, (x) =>
-          x.bytes ? Promise.resolve(x.bytes) : x.file.read(),
-        )) {
-          f.bytes = null;
-          let bytes: Uint8Array | null;
-          try {
-            bytes = await read!;
-          } catch (e) {
-            failed.push({ name: f.file.name, reason: `could not be read again (${(e as Error).message})` });
-            continue;
+      try {
+        for (const ps of plan.studies) {
+          // Another import may have stored some of these since the plan was made.
+          const fresh = ps.files.filter((f) => !known.has(f.sopInstanceUid));
+          skipped += ps.files.length - fresh.length;
+          if (fresh.length === 0) continue;
+          const patientNumber = numbers.get(ps)!;
+          const t = ps.first;
+          const patientKey = patientKeyFor(v, patientNumber);
+          const demographics = {
+            patientNumber,
+            patientName: personName(t),
+            patientSex: normaliseSex(t.patientSex),
+            patientBirthDate: normaliseDate(t.patientBirthDate),
+          };
+          patientWork(v, patientWorks, patientKey, demographics);
+          const existingId = ps.studyInstanceUid ? v.studiesByUid.get(ps.studyInstanceUid) : undefined;
+          const work = existingId
+            ? await existingStudyWork(v, studyWorks, existingId)
+            : newStudyWork(
+                v,
+                studyWorks,
+                {
+                  ...demographics,
+                  patientKey,
+                  studyDate: normaliseDate(t.studyDate),
+                  modalities: [],
+                  bodyPart: t.bodyPartExamined ?? '',
+                  description: t.studyDescription ?? '',
+                  facility: t.institutionName ?? '',
+                  accessionNumber: t.accessionNumber ?? '',
+                  documentNumbers: [],
+                  reportText: '',
+                },
+                ps.studyInstanceUid,
+                { studyTime: t.studyTime ?? '', referringPhysician: t.referringPhysicianName?.formatted ?? '' },
+                ps.docKey,
+              );
+          if (!equalBytes(work.docKey, ps.docKey)) {
+            // Encrypted under a new study's key, but a study with this UID was
+            // stored since by something else than this plan (one plan waits at
+            // a time, so another window): the plan no longer fits the vault.
+            throw new VaultError('invalid', 'This import is no longer prepared (the vault changed meanwhile). Choose the files again.');
           }
-          const blob = await encryptFile(work.docKey, bytes, batch.parts);
-          const tags = f.tags;
-          work.queued.push({
-            sopInstanceUid: f.sopInstanceUid,
-            sopClassUid: tags.sopClassUid,
-            seriesInstanceUid: tags.seriesInstanceUid,
-            studyInstanceUid: tags.studyInstanceUid,
-            seriesNumber: tags.seriesNumber,
-            instanceNumber: tags.instanceNumber,
-            seriesDescription: tags.seriesDescription,
-            modality: tags.modality,
-            fileName: f.file.name,
-            transferSyntaxUid: tags.transferSyntaxUid,
-            rows: tags.rows,
-            columns: tags.columns,
-            frames: tags.numberOfFrames ?? 1,
-            blob,
-          });
-          work.touched = true;
-          batch.files++;
-          batch.instanceUids.push(f.sopInstanceUid);
-          batchPlain += bytes.length;
-          inBatch++;
-          bytes = null;
-          filesDone++;
-          bytesDone += f.file.size;
-          if (inBatch >= batchFiles || batchPlain >= batchBytes) await flush();
-          else report();
+          for (const f of fresh) {
+            batch.stagedBlobIds.push(f.blob.blobId);
+            const tags = f.tags;
+            work.queued.push({
+              sopInstanceUid: f.sopInstanceUid,
+              sopClassUid: tags.sopClassUid,
+              seriesInstanceUid: tags.seriesInstanceUid,
+              studyInstanceUid: tags.studyInstanceUid,
+              seriesNumber: tags.seriesNumber,
+              instanceNumber: tags.instanceNumber,
+              seriesDescription: tags.seriesDescription,
+              modality: tags.modality,
+              fileName: f.name,
+              transferSyntaxUid: tags.transferSyntaxUid,
+              rows: tags.rows,
+              columns: tags.columns,
+              frames: tags.numberOfFrames ?? 1,
+              blob: f.blob,
+            });
+            work.touched = true;
+            batch.files++;
+            batch.instanceUids.push(f.sopInstanceUid);
+            filesDone++;
+            bytesDone += f.size;
+            if (batch.files >= batchFiles) await flush();
+            else report();
+          }
         }
+        await flush();
+        if (storing) await storing;
+      } catch (e) {
+        // What was stored stays stored; saving again stores the rest (files stored now count as already there).
+        if (u === v) v.plans.set(planId, plan);
+        throw e;
+      } finally {
+        for (const w of [...studyWorks.values(), ...patientWorks.values()]) w.doc.destroy();
       }
-      await flush();
-      if (storing) await storing;
-      for (const w of [...studyWorks.values(), ...patientWorks.values()]) w.doc.destroy();
+      v.livePlans.delete(planId);
+      for (const s of plan.studies) s.docKey.fill(0);
+      // Staged files not saved (stored by another import since): dropped.
+      await dropStaged([planId]);
       await compactIndex(v);
       return {
         imported,
         skipped,
         failed,
         studies: studyWorks.size,
-        megabytesPerSecond: rate(bytesDone, now() - started),
+        // Reading (which encrypted and stored the bytes) and saving, without the time the plan waited for the person.
+        megabytesPerSecond: rate(bytesDone, plan.readMs + (now() - started)),
       };
     },
 
@@ -1473,9 +1644,13 @@ export function createVault(deps: VaultDeps): Vault {
             null,
             {},
           );
-      const batch: Batch = { parts: [], instanceUids: [], files: readable.length };
+      const batch: Batch = { parts: [], stagedBlobIds: [], instanceUids: [], files: readable.length };
       const docFiles = [];
-      for (const f of readable) docFiles.push({ name: f.name, mediaType: f.mediaType, blob: await encryptFile(work.docKey, f.bytes, batch.parts) });
+      for (const f of readable) {
+        const { blob, parts } = await encryptFile(work.docKey, f.bytes);
+        batch.parts.push(...parts);
+        docFiles.push({ name: f.name, mediaType: f.mediaType, blob });
+      }
       const descriptor: DocumentDescriptor = {
         documentId: newId('doc', random),
         type,
@@ -1548,7 +1723,7 @@ export function createVault(deps: VaultDeps): Vault {
         work.doc.restoreUpdate(update);
         work.touched = true;
         try {
-          await writeBatch(v, studyWorks, new Map(), { parts: [], instanceUids: [], files: 0 });
+          await writeBatch(v, studyWorks, new Map(), { parts: [], stagedBlobIds: [], instanceUids: [], files: 0 });
         } catch (e) {
           if (isQuotaError(e)) throw new VaultError('quota', 'The device is out of storage space: the measurements were not saved. Free space and try again.', { cause: e });
           throw e;

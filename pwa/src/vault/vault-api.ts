@@ -263,9 +263,21 @@ export interface VaultApi {
    */
   saveAnnotations(studyId: string, annotations: Record<string, string>): Promise<void>;
 
-  /** Reading phase: tags of every file (ZIPs opened, DICOMDIRs followed), nothing stored. */
+  /**
+   * Reading phase: every file read once (ZIPs opened, DICOMDIRs followed),
+   * its tags parsed, and encrypted and stored as it is read, but staged:
+   * nothing is in the archive (no record, nothing searchable, nothing
+   * uploaded) until commitImport. One plan waits at a time: a new one drops
+   * the one before.
+   */
   planImport(sources: ImportSource[], onProgress?: (p: ImportProgress) => void): Promise<ImportPlan>;
-  /** Saving phase: encrypts and stores the plan's files; `patientNumbers` fills studies that had none. */
+  /** Drops a plan that will not be saved, and the files it staged. */
+  cancelImport(planId: string): Promise<void>;
+  /**
+   * Saving phase: writes the records that put the plan's files into the
+   * archive; `patientNumbers` fills studies that had none. If it fails (out of
+   * space), what was saved stays and saving the same plan again saves the rest.
+   */
   commitImport(
     planId: string,
     patientNumbers: Record<string, string>,

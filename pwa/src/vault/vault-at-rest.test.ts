@@ -93,6 +93,12 @@ describe('at rest', () => {
     await vault.lock();
     await vault.unlock(ADMIN);
     expect((await vault.search(`pn:${CANARIES.number}`)).studyCount).toBe(1);
+    // An import read and waiting to be saved: its staged files are ciphertext too.
+    const waiting = [4, 5].map((i) => ({
+      file: fileOf(writeSyntheticInstance({ ...study, studyUid: '1.2.826.0.1.99.6' }, i, CANARIES.pixels), `IM${i}`),
+      path: `CD2/IM${i}`,
+    }));
+    expect((await vault.planImport(waiting)).studies).toHaveLength(1);
 
     expect(await scan(db)).toEqual([]);
 

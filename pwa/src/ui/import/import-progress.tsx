@@ -4,7 +4,7 @@ import { formatBytes } from '../format.ts';
 
 /** Files done out of total and the throughput, for both phases of an import. */
 export function ImportProgressBar({ progress, phase }: { progress: ImportProgress | null; phase: 'reading' | 'saving' }) {
-  const label = phase === 'reading' ? 'Reading files' : 'Saving files';
+  const label = phase === 'reading' ? 'Reading and encrypting files' : 'Saving files';
   if (!progress) return <ProgressBar label={label} value={0} max={1} text={`${label}…`} />;
   const speed = progress.megabytesPerSecond > 0 ? ` · ${progress.megabytesPerSecond.toFixed(1)} MB/s` : '';
   const bytes = progress.bytesTotal > 0 ? ` · ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : '';

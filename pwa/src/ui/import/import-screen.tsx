@@ -96,7 +96,7 @@ export function ImportScreen({
       onImported();
     } catch (e) {
       setFailure(fail(e));
-      // The plan stays valid: the person may free space or reconnect and retry.
+      // The plan stays valid: the person may free space and save again, which saves the rest.
       setStage({ name: 'review', plan });
     }
   }
@@ -173,7 +173,7 @@ export function ImportScreen({
       <ErrorText failure={failure} />
       {stage.name === 'reading' && (
         <section className="panel" aria-labelledby="reading-title">
-          <h2 id="reading-title">Reading files</h2>
+          <h2 id="reading-title">Reading and encrypting files</h2>
           <ImportProgressBar phase="reading" progress={stage.progress} />
         </section>
       )}
@@ -181,7 +181,11 @@ export function ImportScreen({
         <PlanReview
           plan={stage.plan}
           onImport={(numbers) => void commit(stage.plan, numbers)}
-          onCancel={() => setStage({ name: 'choose' })}
+          onCancel={() => {
+            // The files were encrypted and stored as they were read: dropped now, not at the next unlock.
+            void vault.cancelImport(stage.plan.planId).catch(() => undefined);
+            setStage({ name: 'choose' });
+          }}
         />
       )}
       {stage.name === 'saving' && (
