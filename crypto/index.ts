@@ -52,7 +52,7 @@ export type { TransferKeyPair } from './transfer-key.ts';
 
 export {
   sealRecord,
-  sealRecordAsync,
+  sealRecordRun,
   openRecord,
   parseRecordHeader,
   parseSignedRecord,
@@ -62,7 +62,7 @@ export {
   GENESIS_HASH,
   MAX_RECORD_BODY,
 } from './record-envelope.ts';
-export type { RecordHeader, SealRecordInput, OpenRecordInput } from './record-envelope.ts';
+export type { DeviceChainHead, RecordHeader, SealRecordInput, OpenRecordInput } from './record-envelope.ts';
 
 export {
   encryptBlobStream,

@@ -14,7 +14,7 @@ import {
   openRecord,
   parseRecordHeader,
   sealRecord,
-  sealRecordAsync,
+  sealRecordRun,
   verifyRecordSignature,
   type RecordHeader,
 } from './record-envelope.ts';
@@ -46,20 +46,37 @@ describe('record envelope', () => {
     expect(Buffer.from(sealed).includes(Buffer.from('Yamada'))).toBe(false);
   });
 
-  it('seals the same bytes whether WebCrypto or noble signs', async () => {
-    const body = utf8('{"instances":3}');
-    for (let i = 0; i < 5; i++) {
-      const input = { header: { ...header, deviceSeq: i + 1 }, body, docKey, deviceSecretKey: device.secretKey };
-      const a = sealRecord({ ...input, rng: seededRandom(`same ${i}`) });
-      const b = await sealRecordAsync({ ...input, rng: seededRandom(`same ${i}`) });
-      expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
-      expect((await open(b)).body).toEqual(body);
+  it('seals a run of records chained in order, the same bytes as sealRecord one by one', async () => {
+    const otherDocKey = generateDocumentKey(rng);
+    const items = [0, 1, 2, 3, 4].map((i) => {
+      const { deviceSeq: _seq, prevHash: _prev, ...rest } = header;
+      return { header: { ...rest, recordId: `${header.recordId.slice(0, -1)}${i}` }, body: utf8(`{"instances":${i}}`), docKey: i % 2 ? otherDocKey : docKey };
+    });
+    const start = { deviceSeq: 7, prevHash: new Uint8Array(32).fill(9) };
+    const run = await sealRecordRun(items, start, device.secretKey, seededRandom('run'));
+    const oneByOne: Uint8Array[] = [];
+    const same = seededRandom('run');
+    let prevHash: Uint8Array = start.prevHash;
+    for (const [i, item] of items.entries()) {
+      const sealed = sealRecord({ header: { ...item.header, deviceSeq: 8 + i, prevHash }, body: item.body, docKey: item.docKey, deviceSecretKey: device.secretKey, rng: same });
+      oneByOne.push(sealed);
+      prevHash = hashRecord(sealed);
     }
+    expect(run.records.map((r) => Buffer.from(r).toString('hex'))).toEqual(oneByOne.map((r) => Buffer.from(r).toString('hex')));
+    expect(run.head).toEqual({ deviceSeq: 12, prevHash });
+    let previous: { deviceSeq: number; hash: Uint8Array } | null = { deviceSeq: 7, hash: start.prevHash };
+    for (const record of run.records) {
+      const parsed = await verifyRecordSignature(record, device.publicKey);
+      checkDeviceChain(previous, parsed);
+      previous = { deviceSeq: parsed.deviceSeq, hash: hashRecord(record) };
+    }
+    // The document keys given are not consumed (the run derives and zeroes its own).
+    expect(docKey.some((b) => b !== 0)).toBe(true);
     // Another device's key signs differently (the cached key is per secret key).
     const other = generateDeviceKeyPair(rng);
-    const c = await sealRecordAsync({ header, body, docKey, deviceSecretKey: other.secretKey, rng: seededRandom('same 0') });
-    await expect(open(c)).rejects.toThrow(IntegrityError);
-    expect(await verifyRecordSignature(c, other.publicKey)).toEqual(header);
+    const [c] = (await sealRecordRun(items.slice(0, 1), start, other.secretKey, seededRandom('run'))).records;
+    await expect(verifyRecordSignature(c!, device.publicKey)).rejects.toThrow(IntegrityError);
+    expect((await verifyRecordSignature(c!, other.publicKey)).deviceSeq).toBe(8);
   });
 
   it('pads bodies so sizes show only roughly', () => {

@@ -53,14 +53,21 @@ export interface DocumentDescriptor {
   createdAt: number;
 }
 
-/** A document whose updates are collected as they happen, to be sealed into records. */
+/** A document whose changes are taken out as updates, to be sealed into records. */
 export class TrackedDoc {
   readonly doc = new Y.Doc();
-  private pending: Uint8Array[] = [];
+  /** The state when changes were last taken: the next update is the difference from it. */
+  private taken: Uint8Array;
+  private changed = false;
 
   constructor(updates: Iterable<Uint8Array> = []) {
     for (const u of updates) Y.applyUpdate(this.doc, u);
-    this.doc.on('update', (update: Uint8Array) => this.pending.push(update));
+    this.taken = Y.encodeStateVector(this.doc);
+    // Not an 'update' listener: Yjs would encode every transaction for it,
+    // and an import makes thousands; the difference is encoded once, when taken.
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.changed.size > 0 || tr.deleteSet.clients.size > 0) this.changed = true;
+    });
   }
 
   get meta(): Y.Map<unknown> {
@@ -84,17 +91,18 @@ export class TrackedDoc {
     return this.doc.getMap<string>('annotations');
   }
 
-  /** The changes since the last call, merged into one update (null when nothing changed). */
-  takeUpdate(): Uint8Array | null {
-    if (this.pending.length === 0) return null;
-    const merged = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
-    this.pending = [];
-    return merged;
+  /** Whether anything changed since changes were last taken. */
+  get hasChanges(): boolean {
+    return this.changed;
   }
 
-  /** Puts back an update taken for a write that did not happen, so it is written next time. */
-  restoreUpdate(update: Uint8Array): void {
-    this.pending.unshift(update);
+  /** The changes since the last call, as one update (null when nothing changed). */
+  takeUpdate(): Uint8Array | null {
+    if (!this.changed) return null;
+    const update = Y.encodeStateAsUpdate(this.doc, this.taken);
+    this.taken = Y.encodeStateVector(this.doc);
+    this.changed = false;
+    return update;
   }
 
   destroy(): void {

@@ -34,7 +34,7 @@ import {
   PatientNumberError,
   RecoveryKitError,
   SecretKeyError,
-  sealRecordAsync,
+  sealRecordRun,
   signLoginChallenge,
   splitIntoParts,
   systemRandom,
@@ -339,23 +339,19 @@ export function createVault(deps: VaultDeps): Vault {
    * chain on. Signed through WebCrypto's Ed25519 where the browser has it:
    * an import writes thousands of records.
    */
+  /** Seals records in order after the chain head (records of this device, signed with its key). */
   async function seal(
     v: Pick<Unlocked, 'facilityId' | 'deviceId' | 'deviceSecretKey'>,
-    chain: Chain,
-    header: { docId: string; patientKey: string; kind: string; keyId: string },
-    docKey: DocumentKey,
-    body: Uint8Array,
-  ): Promise<Uint8Array> {
-    const sealed = await sealRecordAsync({
-      header: { facilityId: v.facilityId, recordId: newRecordId(now(), random), deviceId: v.deviceId, deviceSeq: chain.deviceSeq + 1, prevHash: chain.prevHash, ...header },
-      body,
-      docKey,
-      deviceSecretKey: v.deviceSecretKey,
-      rng: random,
-    });
-    chain.deviceSeq += 1;
-    chain.prevHash = hashRecord(sealed);
-    return sealed;
+    head: Chain,
+    pending: readonly PendingRecord[],
+  ): Promise<{ records: Uint8Array[]; head: Chain }> {
+    const items = pending.map((r) => ({
+      header: { facilityId: v.facilityId, recordId: newRecordId(now(), random), deviceId: v.deviceId, ...r.header },
+      body: r.body,
+      docKey: r.docKey,
+    }));
+    const run = await sealRecordRun(items, head, v.deviceSecretKey, random);
+    return { records: run.records, head: { deviceSeq: run.head.deviceSeq, prevHash: run.head.prevHash } };
   }
 
   function devicePublicKeyOf(v: Unlocked, deviceId: string): Uint8Array | null {
@@ -721,11 +717,9 @@ export function createVault(deps: VaultDeps): Vault {
    * import seals the next batch while the one before is being written.
    */
   async function sealBatch(v: Unlocked, p: PreparedBatch): Promise<SealedBatch> {
-    const chain: Chain = { deviceSeq: p.start.deviceSeq, prevHash: p.start.prevHash };
-    const records: Uint8Array[] = [];
-    for (const r of p.pending) records.push(await seal(v, chain, r.header, r.docKey, r.body));
+    const { records, head } = await seal(v, p.start, p.pending);
     const indexPage = await sealIndexPage(v.indexKey, { studies: p.studies, patients: p.patients }, p.batch.instanceUids, now(), random);
-    return { prepared: p, records, indexPage, end: chain };
+    return { prepared: p, records, indexPage, end: head };
   }
 
   /** Writes a sealed batch in one transaction, if the vault is still where the batch started from. */
@@ -918,8 +912,11 @@ export function createVault(deps: VaultDeps): Vault {
           ),
         }),
       );
-      const chain: Chain = { deviceSeq: 0, prevHash: GENESIS_HASH };
-      const facilityRecord = await seal({ facilityId, deviceId, deviceSecretKey: deviceKeys.secretKey }, chain, { docId: FACILITY_DOC_ID, patientKey: '', kind: KIND_FACILITY, keyId: FACILITY_KEY_ID }, deriveFacilityDocumentKey(facilityKey), facilityRecordBody);
+      const sealed = await seal({ facilityId, deviceId, deviceSecretKey: deviceKeys.secretKey }, { deviceSeq: 0, prevHash: GENESIS_HASH }, [
+        { header: { docId: FACILITY_DOC_ID, patientKey: '', kind: KIND_FACILITY, keyId: FACILITY_KEY_ID }, docKey: deriveFacilityDocumentKey(facilityKey), body: facilityRecordBody },
+      ]);
+      const facilityRecord = sealed.records[0]!;
+      const chain = sealed.head;
       let pushed = false;
       try {
         await api.call('POST', '/api/v1/log', { token: activated.body.token, json: { records: [toBase64Url(facilityRecord)] } });
@@ -1717,10 +1714,8 @@ export function createVault(deps: VaultDeps): Vault {
           for (const uid of [...saved.keys()]) if (!(uid in annotations)) saved.delete(uid);
           for (const [uid, json] of Object.entries(annotations)) if (saved.get(uid) !== json) saved.set(uid, json);
         });
-        const update = work.doc.takeUpdate();
         // Nothing changed: nothing to write.
-        if (!update) return;
-        work.doc.restoreUpdate(update);
+        if (!work.doc.hasChanges) return;
         work.touched = true;
         try {
           await writeBatch(v, studyWorks, new Map(), { parts: [], stagedBlobIds: [], instanceUids: [], files: 0 });
