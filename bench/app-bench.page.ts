@@ -5,6 +5,7 @@ import Dexie, { type Table } from 'dexie';
 import { decryptBlob, deriveAccountKeys, parseKdfParams, PART_BYTES, unwrapDocumentKey, unwrapFacilityKey, type SecretKey } from '../crypto/index.ts';
 import { KuraDb } from '../pwa/src/db/index.ts';
 import { createVault, type Vault } from '../pwa/src/vault/create-vault.ts';
+import { encryptorIn } from '../pwa/src/vault/file-encryptor.ts';
 import { decodeIndexPage } from '../pwa/src/vault/_index-page-codec.ts';
 import { SearchIndex } from '../pwa/src/vault/search/index.ts';
 import type { ImportSource } from '../pwa/src/vault/vault-api.ts';
@@ -49,7 +50,9 @@ async function files(bin: string, list: { name: string; size: number }[]): Promi
 async function registeredVault(dbName: string): Promise<{ db: KuraDb; vault: Vault }> {
   const db = new KuraDb(dbName);
   // The default scrypt cost, as a clinic's members get it.
-  const vault = createVault({ db, fetch: (input, init) => fetch(input, init), storage: null, deviceLabel: 'bench' });
+  // Files encrypted in a worker of the vault's, as the app's vault worker does.
+  const encryptor = encryptorIn(new Worker('/encrypt.worker.js', { type: 'module', name: 'encrypt' }));
+  const vault = createVault({ db, fetch: (input, init) => fetch(input, init), storage: null, deviceLabel: 'bench', encryptor });
   await vault.register({ serverUrl: setup.kura, facilityName: 'Bench Clinic', adminName: ADMIN.name, password: ADMIN.password });
   await vault.confirmKitSaved();
   return { db, vault };

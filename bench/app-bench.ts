@@ -19,7 +19,7 @@ import { readDicomTags } from '../pwa/src/dicom/index.ts';
 import { writeTestDicom, type TestElement } from '../pwa/src/dicom/_write-test-dicom.ts';
 import { startServerProcess } from '../sync-server/src/testing/server-process.ts';
 import { CHROMIUM_ARGS } from './browser.ts';
-import { runPageDirect } from './browser-direct.ts';
+import { bundleForBrowser, runPageDirect } from './browser-direct.ts';
 import { DIST, ensureBuilt, REPO } from './built-app.ts';
 import type { Figure } from './crypto-bench.ts';
 import { syntheticStudies } from './synthetic-studies.ts';
@@ -304,6 +304,7 @@ export async function benchApp(report: (f: Figure) => void): Promise<void> {
       '/corpus.json': { body: JSON.stringify(corpus.index), type: 'application/json' },
       '/seed.bin': { body: seed.bin, type: 'application/octet-stream' },
       '/seed.json': { body: JSON.stringify(seed.sizes), type: 'application/json' },
+      '/encrypt.worker.js': { body: await bundleForBrowser(new URL('../pwa/src/workers/encrypt.worker.ts', import.meta.url).pathname), type: 'text/javascript' },
     });
     // The page names each figure "name|unit", in the order measured.
     for (const [key, value] of Object.entries(figures)) {

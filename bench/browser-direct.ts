@@ -17,14 +17,18 @@ export interface PageFile {
   type: string;
 }
 
+/** One ES module with its imports bundled in, for a page or a worker the page starts. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  return (await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022' })).outputFiles[0]!.text;
+}
+
 export async function runPageDirect(
   entry: string,
   fragment: string,
   timeoutMs = 120_000,
   files: Record<string, PageFile> = {},
 ): Promise<Record<string, number>> {
-  const script = (await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022' }))
-    .outputFiles[0]!.text;
+  const script = await bundleForBrowser(entry);
   let deliver!: (body: string) => void;
   const result = new Promise<string>((resolve) => (deliver = resolve));
   const server = createServer((req, res) => {

@@ -10,7 +10,6 @@ import {
   deriveMemberHandle,
   derivePatientKey,
   encodeKdfParams,
-  encryptBlobStream,
   equalBytes,
   formatSecretKey,
   fromBase64Url,
@@ -36,7 +35,6 @@ import {
   SecretKeyError,
   sealRecordRun,
   signLoginChallenge,
-  splitIntoParts,
   systemRandom,
   toBase64Url,
   unwrapDeviceSigningKey,
@@ -95,6 +93,7 @@ import type {
   VaultApi,
 } from './vault-api.ts';
 import { VaultError } from './vault-error.ts';
+import { encryptorHere, type FileEncryptor } from './file-encryptor.ts';
 
 export interface VaultDeps {
   db: KuraDb;
@@ -110,6 +109,8 @@ export interface VaultDeps {
   /** Files per saving transaction, and their plaintext bytes (memory stays bounded by this). */
   batchFiles?: number;
   batchBytes?: number;
+  /** Where imported files are encrypted: the vault's own thread unless given a worker's. */
+  encryptor?: FileEncryptor;
 }
 
 /** The vault's API plus what other worker-side modules (viewer, export, sync) need. */
@@ -275,6 +276,7 @@ export function createVault(deps: VaultDeps): Vault {
   const now = deps.now ?? (() => Date.now());
   const random = deps.random ?? systemRandom;
   const batchFiles = deps.batchFiles ?? 200;
+  const encryptor = deps.encryptor ?? encryptorHere(random);
   const batchBytes = deps.batchBytes ?? 64 * 1024 * 1024;
   let u: Unlocked | null = null;
 
@@ -404,16 +406,12 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   /** Encrypts one file as a blob stream under the study key and cuts it into addressed parts. */
+  /** Encrypts one file as a blob stream under the study key, cut into addressed parts. `bytes` may be taken away. */
   async function encryptFile(key: DocumentKey, bytes: Uint8Array): Promise<{ blob: BlobRef; parts: BlobPartRow[] }> {
     const blobId = newId('bl', random);
-    const parts: BlobPartRow[] = [];
-    const stream = encryptBlobStream(key, blobId, { size: bytes.length, chunks: [bytes] }, { rng: random });
-    for await (const part of splitIntoParts(stream)) {
-      // A view would make IndexedDB store its whole underlying buffer.
-      const own = part.bytes.byteOffset === 0 && part.bytes.byteLength === part.bytes.buffer.byteLength ? part.bytes : part.bytes.slice();
-      parts.push({ address: part.address, bytes: own, uploaded: 0 });
-    }
-    return { blob: { blobId, size: bytes.length, parts: parts.map((x) => x.address) }, parts };
+    const size = bytes.length;
+    const parts = (await encryptor.encrypt(key, blobId, bytes)).map((p): BlobPartRow => ({ address: p.address, bytes: p.bytes, uploaded: 0 }));
+    return { blob: { blobId, size, parts: parts.map((x) => x.address) }, parts };
   }
 
   // ── unlock state ────────────────────────────────────────────────────────

@@ -4,14 +4,36 @@
 import * as Comlink from 'comlink';
 import { openKuraDb } from '../db/index.ts';
 import { createVault } from '../vault/create-vault.ts';
+import { encryptorHere, encryptorIn, type FileEncryptor } from '../vault/file-encryptor.ts';
 
 const storage = typeof navigator !== 'undefined' && 'storage' in navigator ? navigator.storage : null;
+
+/**
+ * Imports encrypt in a worker of their own, started at the first import:
+ * this thread meanwhile parses the next files and stores the last batch.
+ * Where a worker cannot start workers, here.
+ */
+let encrypting: FileEncryptor | null = null;
+const encryptor: FileEncryptor = {
+  encrypt(docKey, blobId, bytes) {
+    encrypting ??=
+      typeof Worker === 'undefined'
+        ? encryptorHere()
+        : encryptorIn(new Worker(new URL('./encrypt.worker.ts', import.meta.url), { type: 'module', name: 'encrypt' }));
+    return encrypting.encrypt(docKey, blobId, bytes);
+  },
+  close() {
+    encrypting?.close();
+    encrypting = null;
+  },
+};
 
 const vault = createVault({
   db: openKuraDb(),
   fetch: (input, init) => fetch(input, init),
   storage,
   deviceLabel: describeBrowser(),
+  encryptor,
 });
 
 /** A label for the facility's device list, e.g. "Chrome on Windows". */
