@@ -83,11 +83,14 @@ async function dumpBrowserStorage(page: Page): Promise<{ where: string; base64: 
         into.push(utf16);
       } else if (typeof value === 'number' || typeof value === 'boolean') into.push(utf8.encode(String(value)));
       else if (Array.isArray(value)) for (const v of value) pieces(v, into);
-      else if (value && typeof value === 'object') {
+      else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
         for (const [k, v] of Object.entries(value)) {
           pieces(k, into);
           pieces(v, into);
         }
+      } else if (value !== null && value !== undefined) {
+        // A value the scan cannot read (a Blob, say) would pass unseen.
+        throw new Error(`the scan cannot read ${Object.prototype.toString.call(value)}`);
       }
     };
     for (const { name } of await indexedDB.databases()) {

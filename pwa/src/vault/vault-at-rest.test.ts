@@ -18,18 +18,23 @@ const CANARIES = {
   pdf: 'CANARYPDFBODY',
 };
 
-/** Walks a row's raw values: bytes, strings (as UTF-8 and UTF-16LE), numbers, arrays, objects. */
+/** Walks a row's raw values: bytes, strings (as UTF-8 and UTF-16LE), numbers, arrays, objects; anything else fails the scan. */
 function* rawValues(value: unknown): Generator<Uint8Array> {
   if (value instanceof Uint8Array) yield value;
   else if (value instanceof ArrayBuffer) yield new Uint8Array(value);
   else if (typeof value === 'string') {
     yield new Uint8Array(Buffer.from(value, 'utf8'));
     yield new Uint8Array(Buffer.from(value, 'utf16le'));
-  } else if (typeof value === 'number') yield new Uint8Array(Buffer.from(String(value)));
+  } else if (typeof value === 'number' || typeof value === 'boolean') yield new Uint8Array(Buffer.from(String(value)));
   else if (Array.isArray(value)) for (const v of value) yield* rawValues(v);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
-    yield* rawValues(k);
-    yield* rawValues(v);
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      yield* rawValues(k);
+      yield* rawValues(v);
+    }
+  } else if (value !== null && value !== undefined) {
+    // A value the scan cannot read (a Blob, say) would pass unseen.
+    throw new Error(`the scan cannot read ${Object.prototype.toString.call(value)}`);
   }
 }
 
