@@ -10,10 +10,10 @@
 //   - parse + VOI LUT + draw: dicom-parser, the CT window 40/400 through the
 //     rescale into an RGBA buffer, putImageData on a 512×512 canvas.
 // Figures go back as "name|unit" → value.
-import Dexie, { type Table } from 'dexie';
+import Dexie from 'dexie';
 import dicomParser from 'dicom-parser';
 import { decryptBlob, encryptBlobStream, generateDocumentKey, splitIntoParts } from '../crypto/index.ts';
-import { KuraDb } from '../pwa/src/db/index.ts';
+import { getParts, KuraDb, putParts } from '../pwa/src/db/index.ts';
 import { createVault } from '../pwa/src/vault/create-vault.ts';
 import type { ImportSource } from '../pwa/src/vault/vault-api.ts';
 
@@ -91,40 +91,32 @@ async function throughVault(files: Uint8Array<ArrayBuffer>[]): Promise<void> {
 
 // ── read + decrypt alone ────────────────────────────────────────────────
 
-class Scratch extends Dexie {
-  parts!: Table<{ address: string; bytes: Uint8Array; uploaded: 0 | 1 }, string>;
-  constructor() {
-    super('bench-viewer-scratch');
-    // The vault's blobParts table: the same keys and index.
-    this.version(1).stores({ parts: 'address, uploaded' });
-  }
-}
-
 async function readDecryptAlone(files: Uint8Array[]): Promise<void> {
-  const db = new Scratch();
+  // The vault's own tables and part store: parts packed into pages, as it stores them.
+  const db = new KuraDb('bench-viewer-scratch');
   const key = generateDocumentKey();
   // Encrypted and cut into parts as the vault's encryptFile does.
   const blobs: { blobId: string; parts: string[] }[] = [];
   for (const [i, bytes] of files.entries()) {
     const blobId = `bl-bench-${i}`;
-    const rows: { address: string; bytes: Uint8Array; uploaded: 0 }[] = [];
+    const parts: { address: string; bytes: Uint8Array }[] = [];
     for await (const part of splitIntoParts(encryptBlobStream(key, blobId, { size: bytes.length, chunks: [bytes] }))) {
-      rows.push({ address: part.address, bytes: part.bytes.slice(), uploaded: 0 });
+      parts.push({ address: part.address, bytes: part.bytes.slice() });
     }
-    await db.parts.bulkPut(rows);
-    blobs.push({ blobId, parts: rows.map((r) => r.address) });
+    await db.transaction('rw', db.blobParts, db.partPages, () => putParts(db, parts));
+    blobs.push({ blobId, parts: parts.map((r) => r.address) });
   }
   const read = async (blob: { blobId: string; parts: string[] }) => {
-    const rows = await db.parts.bulkGet(blob.parts);
-    const ciphertext = new Uint8Array(rows.reduce((n, r) => n + r!.bytes.length, 0));
+    const parts = await db.transaction('r', db.blobParts, db.partPages, () => getParts(db, blob.parts));
+    const ciphertext = new Uint8Array(parts.reduce((n, p) => n + p!.length, 0));
     let at = 0;
-    for (const r of rows) {
-      ciphertext.set(r!.bytes, at);
-      at += r!.bytes.length;
+    for (const p of parts) {
+      ciphertext.set(p!, at);
+      at += p!.length;
     }
     return ciphertext;
   };
-  perSlice('read + decrypt alone (Dexie bulkGet + decryptBlob)', await each(blobs, async (b) => decryptBlob(key, b.blobId, await read(b))));
+  perSlice('read + decrypt alone (part store read + decryptBlob)', await each(blobs, async (b) => decryptBlob(key, b.blobId, await read(b))));
   const inMemory = await Promise.all(blobs.map(async (b) => ({ blobId: b.blobId, ciphertext: await read(b) })));
   perSlice('decrypt alone (decryptBlob, ciphertext in memory)', await each(inMemory, (b) => decryptBlob(key, b.blobId, b.ciphertext)));
   db.close();

@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openKuraDb } from './index.ts';
+import Dexie from 'dexie';
+import { deleteParts, getParts, openKuraDb, PAGE_BYTES, putParts } from './index.ts';
 
 describe('KuraDb', () => {
-  it('has the six tables, and log pages take explicit IDs after auto-numbered ones (the vault numbers its commits)', async () => {
+  it('has its seven tables, and log pages take explicit IDs after auto-numbered ones (the vault numbers its commits)', async () => {
     const db = openKuraDb(`kura-db-test-${process.pid}`);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['blobParts', 'cursors', 'device', 'indexPages', 'logPages', 'stagedBlobs']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['blobParts', 'cursors', 'device', 'indexPages', 'logPages', 'partPages', 'stagedBlobs']);
     // A function, since Dexie writes the generated key back into the object it was given.
     const page = () => ({ state: 'pending' as const, records: [new Uint8Array([1])], seqs: [null], createdAt: 0, bytes: 1 });
     const first = await db.logPages.add(page());
@@ -14,11 +15,50 @@ describe('KuraDb', () => {
     expect(await db.logPages.add({ ...page(), pageId: next })).toBe(2);
     expect(await db.logPages.add(page())).toBe(3);
     expect(await db.logPages.where('state').equals('pending').count()).toBe(3);
-    await db.blobParts.bulkAdd([
-      { address: 'a'.repeat(64), bytes: new Uint8Array(3), uploaded: 0 },
-      { address: 'b'.repeat(64), bytes: new Uint8Array(3), uploaded: 1 },
+    db.close();
+  });
+
+  it('packs blob parts into pages, reads them back, and deletes a page with its last part', async () => {
+    const db = openKuraDb(`kura-db-parts-${process.pid}`);
+    const part = (fill: number, size: number) => ({ address: fill.toString(16).padStart(64, '0'), bytes: new Uint8Array(size).fill(fill) });
+    const small = [part(1, 300_000), part(2, 300_000), part(3, 300_000), part(4, 300_000)];
+    const whole = part(5, PAGE_BYTES);
+    const added = await db.transaction('rw', db.blobParts, db.partPages, () => putParts(db, [...small, whole, small[0]!]));
+    expect(added).toBe(4 * 300_000 + PAGE_BYTES);
+    // Three small parts fit a page, the fourth starts the next, the 1 MiB part has one alone; the repeat is not stored twice.
+    expect(await db.blobParts.count()).toBe(5);
+    expect(await db.partPages.count()).toBe(3);
+    expect(await db.transaction('rw', db.blobParts, db.partPages, () => putParts(db, [small[1]!]))).toBe(0);
+    const back = await getParts(db, [whole.address, small[2]!.address, 'f'.repeat(64)]);
+    expect(back[0]).toEqual(whole.bytes);
+    expect(back[1]).toEqual(small[2]!.bytes);
+    expect(back[2]).toBeUndefined();
+    expect(await db.blobParts.where('uploaded').equals(0).count()).toBe(5);
+
+    // A page stays while one of its parts does.
+    expect(await db.transaction('rw', db.blobParts, db.partPages, () => deleteParts(db, [small[0]!.address, small[1]!.address]))).toBe(600_000);
+    expect(await db.partPages.count()).toBe(3);
+    expect((await getParts(db, [small[2]!.address]))[0]).toEqual(small[2]!.bytes);
+    await db.transaction('rw', db.blobParts, db.partPages, () => deleteParts(db, [small[2]!.address, whole.address]));
+    expect(await db.partPages.count()).toBe(1);
+    expect(await db.blobParts.count()).toBe(1);
+    db.close();
+  });
+
+  it('moves the parts of a version 1 store into pages', async () => {
+    const name = `kura-db-v1-${process.pid}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ device: 'key', logPages: '++pageId, state', blobParts: 'address, uploaded', indexPages: '++pageId', cursors: 'name' });
+    await v1.table('blobParts').bulkAdd([
+      { address: 'a'.repeat(64), bytes: new Uint8Array([1, 2, 3]), uploaded: 1 },
+      { address: 'b'.repeat(64), bytes: new Uint8Array([4, 5]), uploaded: 0 },
     ]);
-    expect(await db.blobParts.where('uploaded').equals(0).primaryKeys()).toEqual(['a'.repeat(64)]);
+    v1.close();
+    const db = openKuraDb(name);
+    expect(await getParts(db, ['a'.repeat(64), 'b'.repeat(64)])).toEqual([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])]);
+    expect(await db.blobParts.where('uploaded').equals(1).primaryKeys()).toEqual(['a'.repeat(64)]);
+    expect((await db.blobParts.get('a'.repeat(64)))).not.toHaveProperty('bytes');
+    db.close();
     db.close();
   });
 });

@@ -4,7 +4,7 @@ import { TrackedDoc } from './_study-doc.ts';
 
 describe('TrackedDoc', () => {
   it('takes each change once, as updates that rebuild the document elsewhere, deletions included', () => {
-    const doc = new TrackedDoc();
+    const doc = new TrackedDoc('st_1');
     expect(doc.takeUpdate()).toBeNull();
     doc.doc.transact(() => {
       doc.meta.set('patientNumber', 'P-1');
@@ -20,7 +20,7 @@ describe('TrackedDoc', () => {
     const second = doc.takeUpdate()!;
     expect(second).not.toBeNull();
 
-    const elsewhere = new TrackedDoc([first, second]);
+    const elsewhere = new TrackedDoc('st_1', [first, second]);
     expect(elsewhere.meta.toJSON()).toEqual({ patientNumber: 'P-1', studyDate: '20240315' });
     expect(elsewhere.annotations.size).toBe(0);
     // Loading updates is not a change of its own.
@@ -34,13 +34,13 @@ describe('TrackedDoc', () => {
   });
 
   it('takes only what changed on a loaded document', () => {
-    const original = new TrackedDoc();
+    const original = new TrackedDoc('st_2');
     original.instances.push(Array.from({ length: 200 }, (_, i) => ({ sopInstanceUid: `1.2.${i}` }) as never));
-    const loaded = new TrackedDoc([original.takeUpdate()!]);
+    const loaded = new TrackedDoc('st_2', [original.takeUpdate()!]);
     loaded.instances.push([{ sopInstanceUid: '1.2.200' } as never]);
     const update = loaded.takeUpdate()!;
     expect(update.length).toBeLessThan(200);
-    const copy = new TrackedDoc([Y.encodeStateAsUpdate(original.doc), update]);
+    const copy = new TrackedDoc('st_2', [Y.encodeStateAsUpdate(original.doc), update]);
     expect(copy.instances.length).toBe(201);
   });
 });

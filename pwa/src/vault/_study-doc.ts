@@ -55,12 +55,14 @@ export interface DocumentDescriptor {
 
 /** A document whose changes are taken out as updates, to be sealed into records. */
 export class TrackedDoc {
-  readonly doc = new Y.Doc();
+  readonly doc: Y.Doc;
   /** The state when changes were last taken: the next update is the difference from it. */
   private taken: Uint8Array;
   private changed = false;
 
-  constructor(updates: Iterable<Uint8Array> = []) {
+  /** `docId` names the Yjs document (without it Yjs draws a random UUID, 31 random draws: an import makes thousands). */
+  constructor(docId: string, updates: Iterable<Uint8Array> = []) {
+    this.doc = new Y.Doc({ guid: docId });
     for (const u of updates) Y.applyUpdate(this.doc, u);
     this.taken = Y.encodeStateVector(this.doc);
     // Not an 'update' listener: Yjs would encode every transaction for it,

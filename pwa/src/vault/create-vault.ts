@@ -52,7 +52,7 @@ import {
   type RandomSource,
   type SecretKey,
 } from '../../../crypto/index.ts';
-import type { BlobPartRow, DeviceMemberRow, DeviceRow, IndexPageRow, KuraDb, StagedBlobRow } from '../db/index.ts';
+import { deleteParts, getParts, putParts, type DeviceMemberRow, type DeviceRow, type IndexPageRow, type KuraDb, type StagedBlobRow } from '../db/index.ts';
 import { DicomReadError, readDicomDir, readDicomTagsFrom, TAG_PREFIX_BYTES, type DicomTags } from '../dicom/index.ts';
 import { newId, newRecordId } from './_ids.ts';
 import { missingDicomDirFiles } from './_import-files.ts';
@@ -93,7 +93,7 @@ import type {
   VaultApi,
 } from './vault-api.ts';
 import { VaultError } from './vault-error.ts';
-import { encryptorHere, type FileEncryptor } from './file-encryptor.ts';
+import { encryptorHere, type EncryptedPart, type FileEncryptor } from './file-encryptor.ts';
 
 export interface VaultDeps {
   db: KuraDb;
@@ -122,6 +122,8 @@ export interface Vault extends VaultApi {
 const WRONG_PASSWORD = 'Wrong name or password';
 /** Studies whose instance lookup readInstanceBytes keeps (the viewer shows one or two at once). */
 const OPEN_STUDIES = 4;
+/** Patient keys kept by patient number while unlocked. */
+const PATIENT_KEYS_KEPT = 10_000;
 /** Files an import encrypts at once. */
 const ENCRYPT_AHEAD = 4;
 const PHOTO_OR_DOCUMENT = 'a photo or document: use Add photo or document';
@@ -161,6 +163,8 @@ interface Unlocked {
   studies: Map<string, StudyItem>;
   studiesByUid: Map<string, string>;
   patients: Map<string, PatientItem>;
+  /** Patient keys derived lately, by patient number (an HMAC each; dropped at lock). */
+  patientKeys: Map<string, string>;
   /** SOP Instance UIDs in the vault; read from the index pages on first need. */
   instanceUids: Set<string> | null;
   chain: Chain;
@@ -205,7 +209,7 @@ interface Plan {
 
 /** Files encrypted while an import is read, stored together. */
 interface StageBatch {
-  parts: BlobPartRow[];
+  parts: EncryptedPart[];
   blobs: StagedBlobRow[];
   plain: number;
 }
@@ -237,7 +241,7 @@ interface PatientWork extends DocWork {
 /** One saving transaction's worth of changes. */
 interface Batch {
   /** Parts encrypted by this batch (documents; files moved to another key). */
-  parts: BlobPartRow[];
+  parts: EncryptedPart[];
   /** Staged blobs this batch's records refer to: staged no longer once it is stored. */
   stagedBlobIds: string[];
   instanceUids: string[];
@@ -375,7 +379,7 @@ export function createVault(deps: VaultDeps): Vault {
         updates.push(body);
       }
     }
-    return new TrackedDoc(updates);
+    return new TrackedDoc(docId, updates);
   }
 
   function studyKeyOf(v: Unlocked, item: { entry?: StudyEntry; wrappedKey: string }, docId: string): DocumentKey {
@@ -390,27 +394,27 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   async function readBlob(key: DocumentKey, blob: BlobRef): Promise<Uint8Array> {
-    const rows = await db.blobParts.bulkGet(blob.parts);
+    const parts = await db.transaction('r', [db.blobParts, db.partPages], () => getParts(db, blob.parts));
     let total = 0;
-    for (const r of rows) {
-      if (!r) throw new VaultError('invalid', 'Part of this file is not on this device yet; it downloads when the device is online.');
-      total += r.bytes.length;
+    for (const part of parts) {
+      if (!part) throw new VaultError('invalid', 'Part of this file is not on this device yet; it downloads when the device is online.');
+      total += part.length;
     }
     const ciphertext = new Uint8Array(total);
     let at = 0;
-    for (const r of rows) {
-      ciphertext.set(r!.bytes, at);
-      at += r!.bytes.length;
+    for (const part of parts) {
+      ciphertext.set(part!, at);
+      at += part!.length;
     }
     return decryptBlob(key, blob.blobId, ciphertext);
   }
 
   /** Encrypts one file as a blob stream under the study key and cuts it into addressed parts. */
   /** Encrypts one file as a blob stream under the study key, cut into addressed parts. `bytes` may be taken away. */
-  async function encryptFile(key: DocumentKey, bytes: Uint8Array): Promise<{ blob: BlobRef; parts: BlobPartRow[] }> {
+  async function encryptFile(key: DocumentKey, bytes: Uint8Array): Promise<{ blob: BlobRef; parts: EncryptedPart[] }> {
     const blobId = newId('bl', random);
     const size = bytes.length;
-    const parts = (await encryptor.encrypt(key, blobId, bytes)).map((p): BlobPartRow => ({ address: p.address, bytes: p.bytes, uploaded: 0 }));
+    const parts = await encryptor.encrypt(key, blobId, bytes);
     return { blob: { blobId, size, parts: parts.map((x) => x.address) }, parts };
   }
 
@@ -439,6 +443,7 @@ export function createVault(deps: VaultDeps): Vault {
       studies: new Map(),
       studiesByUid: new Map(),
       patients: new Map(),
+      patientKeys: new Map(),
       instanceUids: null,
       chain: { deviceSeq: row.deviceSeq, prevHash: row.prevHash },
       plans: new Map(),
@@ -484,6 +489,7 @@ export function createVault(deps: VaultDeps): Vault {
     v.studies.clear();
     v.studiesByUid.clear();
     v.patients.clear();
+    v.patientKeys.clear();
     v.instanceUids = null;
     for (const id of [...v.plans.keys()]) dropPlan(v, id);
     v.livePlans.clear();
@@ -539,7 +545,7 @@ export function createVault(deps: VaultDeps): Vault {
       keyId: newId('k', random),
       docKey,
       wrappedKey: toBase64Url(wrapDocumentKey(v.facilityKey, docKey, { facilityId: v.facilityId, docId }, random)),
-      doc: new TrackedDoc(),
+      doc: new TrackedDoc(docId),
       keyWritten: false,
       logPages: [],
     };
@@ -727,7 +733,7 @@ export function createVault(deps: VaultDeps): Vault {
     const { records, indexPage, end: chain } = sealed;
     const recordBytes = records.reduce((n, r) => n + r.length, 0);
 
-    await db.transaction('rw', [db.device, db.logPages, db.blobParts, db.stagedBlobs, db.indexPages], async () => {
+    await db.transaction('rw', [db.device, db.logPages, db.blobParts, db.partPages, db.stagedBlobs, db.indexPages], async () => {
       const row = await db.device.get('this');
       const last = ((await db.logPages.orderBy(':id').lastKey()) as number | undefined) ?? 0;
       if (!row || row.deviceSeq !== start.deviceSeq || !equalBytes(row.prevHash, start.prevHash) || last !== pageId - 1) {
@@ -740,14 +746,12 @@ export function createVault(deps: VaultDeps): Vault {
         }
         await db.stagedBlobs.bulkDelete(batch.stagedBlobIds);
       }
-      const present = await db.blobParts.bulkGet(batch.parts.map((x) => x.address));
-      const fresh = batch.parts.filter((_, i) => !present[i]);
-      if (fresh.length > 0) await db.blobParts.bulkAdd(fresh);
+      const partBytes = await putParts(db, batch.parts);
       if (records.length > 0) {
         await db.logPages.add({ pageId, state: 'pending', records, seqs: records.map(() => null), createdAt: now(), bytes: recordBytes });
       }
       await db.indexPages.add(indexPage as IndexPageRow);
-      const added = fresh.reduce((n, x) => n + x.bytes.length, 0) + recordBytes + indexPage.bytes;
+      const added = partBytes + recordBytes + indexPage.bytes;
       await db.device.update('this', { deviceSeq: chain.deviceSeq, prevHash: chain.prevHash, storedBytes: row.storedBytes + added });
     });
 
@@ -767,12 +771,10 @@ export function createVault(deps: VaultDeps): Vault {
 
   /** Stores files an import encrypted while reading: their parts, and rows saying no record refers to them yet. */
   async function storeStaged(batch: StageBatch): Promise<void> {
-    const added = batch.parts.reduce((n, x) => n + x.bytes.length, 0);
-    await db.transaction('rw', [db.device, db.blobParts, db.stagedBlobs], async () => {
+    await db.transaction('rw', [db.device, db.blobParts, db.partPages, db.stagedBlobs], async () => {
       const row = await db.device.get('this');
       if (!row) throw new VaultError('not_enrolled', 'This device is not set up.');
-      // Addresses are hashes of fresh ciphertext: a part already there is the same bytes.
-      await db.blobParts.bulkPut(batch.parts);
+      const added = await putParts(db, batch.parts);
       await db.stagedBlobs.bulkAdd(batch.blobs);
       await db.device.update('this', { storedBytes: row.storedBytes + added });
     });
@@ -783,15 +785,14 @@ export function createVault(deps: VaultDeps): Vault {
    * plans', or (null) every plan's that is not alive in this window.
    */
   async function dropStaged(planIds: readonly string[] | null, alive: ReadonlySet<string> = new Set()): Promise<void> {
-    await db.transaction('rw', [db.device, db.blobParts, db.stagedBlobs], async () => {
+    await db.transaction('rw', [db.device, db.blobParts, db.partPages, db.stagedBlobs], async () => {
       const rows = planIds
         ? await db.stagedBlobs.where('planId').anyOf(planIds).toArray()
         : (await db.stagedBlobs.toArray()).filter((r) => !alive.has(r.planId));
       if (rows.length === 0) return;
-      await db.blobParts.bulkDelete(rows.flatMap((r) => r.addresses));
+      const dropped = await deleteParts(db, rows.flatMap((r) => r.addresses));
       await db.stagedBlobs.bulkDelete(rows.map((r) => r.blobId));
       const row = await db.device.get('this');
-      const dropped = rows.reduce((n, r) => n + r.bytes, 0);
       if (row) await db.device.update('this', { storedBytes: Math.max(0, row.storedBytes - dropped) });
     });
   }
@@ -832,12 +833,18 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   function patientKeyFor(v: Unlocked, patientNumber: string): string {
+    let key = v.patientKeys.get(patientNumber);
+    if (key) return key;
     try {
-      return derivePatientKey(v.patientKeySecret, patientNumber);
+      key = derivePatientKey(v.patientKeySecret, patientNumber);
     } catch (e) {
       if (e instanceof PatientNumberError) throw new VaultError('invalid', e.message);
       throw e;
     }
+    // An import asks once per study; a clinic's day has a few hundred patients.
+    if (v.patientKeys.size >= PATIENT_KEYS_KEPT) v.patientKeys.clear();
+    v.patientKeys.set(patientNumber, key);
+    return key;
   }
 
   // ── the API ─────────────────────────────────────────────────────────────
@@ -1359,7 +1366,7 @@ export function createVault(deps: VaultDeps): Vault {
             if (tags.modality && !study.view.modalities.includes(tags.modality)) study.view.modalities.push(tags.modality);
             const job = encryptFile(study.docKey, bytes).then(({ blob, parts }) => {
                 stage.parts.push(...parts);
-                stage.blobs.push({ blobId: blob.blobId, planId, addresses: blob.parts, bytes: parts.reduce((n, x) => n + x.bytes.length, 0) });
+                stage.blobs.push({ blobId: blob.blobId, planId, addresses: blob.parts });
                 stage.plain += bytes.length;
                 study.files.push({ name: item.name, size: item.size, sopInstanceUid: sop, tags, blob });
             });

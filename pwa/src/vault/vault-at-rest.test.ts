@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KuraDb } from '../db/index.ts';
+// The harness first: it installs the IndexedDB that Dexie (through db/) finds when loaded.
 import { ADMIN, createHarness, fileOf, registerVault, type Harness } from './_test-harness.ts';
+import { deleteParts, putParts, type KuraDb } from '../db/index.ts';
 import { writeSyntheticInstance } from './_test-dicom.ts';
 import { canaryNeedles as needles, containsBytes as contains } from './_canary-needles.ts';
 
@@ -109,11 +110,13 @@ describe('at rest', () => {
 
     // The scanner itself finds a canary planted in each encoding.
     for (const needle of [Buffer.from(CANARIES.name, 'utf16le'), Buffer.from(Buffer.from(CANARIES.number).toString('base64url'))]) {
-      await db.blobParts.put({ address: 'f'.repeat(64), bytes: new Uint8Array(Buffer.concat([Buffer.from('xx'), needle])), uploaded: 0 });
+      await db.transaction('rw', db.blobParts, db.partPages, () =>
+        putParts(db, [{ address: 'f'.repeat(64), bytes: new Uint8Array(Buffer.concat([Buffer.from('xx'), needle])) }]),
+      );
       expect((await scan(db)).length).toBeGreaterThan(0);
     }
     await db.cursors.put({ name: `note ${Buffer.from(CANARIES.report).toString('hex')}`, value: 1 });
-    await db.blobParts.delete('f'.repeat(64));
+    await db.transaction('rw', db.blobParts, db.partPages, () => deleteParts(db, ['f'.repeat(64)]));
     expect(await scan(db)).toEqual(['cursors: report']);
   });
 });
