@@ -124,8 +124,8 @@ const WRONG_PASSWORD = 'Wrong name or password';
 const OPEN_STUDIES = 4;
 /** Patient keys kept by patient number while unlocked. */
 const PATIENT_KEYS_KEPT = 10_000;
-/** Files an import encrypts at once. */
-const ENCRYPT_AHEAD = 4;
+/** Files an import encrypts at once, and their bytes. */
+const ENCRYPT_AHEAD = { files: 16, bytes: 64 * 1024 * 1024 };
 const PHOTO_OR_DOCUMENT = 'a photo or document: use Add photo or document';
 /** The record kinds this vault writes. */
 const KIND_FACILITY = 'facility';
@@ -1305,9 +1305,17 @@ export function createVault(deps: VaultDeps): Vault {
       // records and every byte is read once. One batch is stored while the
       // next is read and encrypted.
       let stage: StageBatch = { parts: [], blobs: [], plain: 0 };
-      // A few files are encrypted at once: most of a small file's encryption
-      // is waiting for WebCrypto's threads (key derivation, a segment, a hash).
-      const encrypting: Promise<void>[] = [];
+      // Several files are encrypted at once: most of a small file's
+      // encryption is waiting for WebCrypto's threads (key derivation, a
+      // segment, a hash). Bounded by bytes too, for a tablet's memory.
+      const encrypting: { job: Promise<void>; size: number }[] = [];
+      let encryptingBytes = 0;
+      const settle = async () => {
+        const { job, size } = encrypting.shift()!;
+        encryptingBytes -= size;
+        await job;
+        if (stage.blobs.length >= batchFiles || stage.plain >= batchBytes) await flushStage();
+      };
       let staging: Promise<void> | null = null;
       const flushStage = async () => {
         if (staging) await staging;
@@ -1364,21 +1372,22 @@ export function createVault(deps: VaultDeps): Vault {
             study.view.instanceCount++;
             study.view.bytes += item.size;
             if (tags.modality && !study.view.modalities.includes(tags.modality)) study.view.modalities.push(tags.modality);
+            // The bytes may move to the encrypt worker: not used after this.
             const job = encryptFile(study.docKey, bytes).then(({ blob, parts }) => {
-                stage.parts.push(...parts);
-                stage.blobs.push({ blobId: blob.blobId, planId, addresses: blob.parts });
-                stage.plain += bytes.length;
-                study.files.push({ name: item.name, size: item.size, sopInstanceUid: sop, tags, blob });
+              stage.parts.push(...parts);
+              stage.blobs.push({ blobId: blob.blobId, planId, addresses: blob.parts });
+              stage.plain += item.size;
+              study.files.push({ name: item.name, size: item.size, sopInstanceUid: sop, tags, blob });
             });
             // Seen when it reaches the front (or the plan fails first): not an unhandled rejection.
             job.catch(() => undefined);
-            encrypting.push(job);
-            if (encrypting.length >= ENCRYPT_AHEAD) await encrypting.shift();
-            if (stage.blobs.length >= batchFiles || stage.plain >= batchBytes) await flushStage();
+            encrypting.push({ job, size: item.size });
+            encryptingBytes += item.size;
+            while (encrypting.length >= ENCRYPT_AHEAD.files || (encrypting.length > 1 && encryptingBytes > ENCRYPT_AHEAD.bytes)) await settle();
           }
           report();
         }
-        for (const job of encrypting.splice(0)) await job;
+        while (encrypting.length > 0) await settle();
         await flushStage();
         if (staging) await staging;
       } catch (e) {
