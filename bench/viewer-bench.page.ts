@@ -13,7 +13,7 @@
 import Dexie from 'dexie';
 import dicomParser from 'dicom-parser';
 import { decryptBlob, encryptBlobStream, generateDocumentKey, splitIntoParts } from '../crypto/index.ts';
-import { getParts, KuraDb, putParts } from '../pwa/src/db/index.ts';
+import { getParts, KuraDb, putParts, readParts } from '../pwa/src/db/index.ts';
 import { createVault } from '../pwa/src/vault/create-vault.ts';
 import type { ImportSource } from '../pwa/src/vault/vault-api.ts';
 
@@ -108,13 +108,7 @@ async function readDecryptAlone(files: Uint8Array[]): Promise<void> {
   }
   const read = async (blob: { blobId: string; parts: string[] }) => {
     const parts = await db.transaction('r', db.blobParts, db.partPages, () => getParts(db, blob.parts));
-    const ciphertext = new Uint8Array(parts.reduce((n, p) => n + p!.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      ciphertext.set(p!, at);
-      at += p!.length;
-    }
-    return ciphertext;
+    return readParts(parts as Blob[]);
   };
   perSlice('read + decrypt alone (part store read + decryptBlob)', await each(blobs, async (b) => decryptBlob(key, b.blobId, await read(b))));
   const inMemory = await Promise.all(blobs.map(async (b) => ({ blobId: b.blobId, ciphertext: await read(b) })));

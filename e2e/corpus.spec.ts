@@ -69,6 +69,15 @@ async function dumpBrowserStorage(page: Page): Promise<{ where: string; base64: 
       return btoa(s);
     };
     const utf8 = new TextEncoder();
+    // Part pages are Blobs: read into bytes first, so the scan sees what they hold.
+    const withBlobsRead = async (value: unknown): Promise<unknown> => {
+      if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
+      if (Array.isArray(value)) return Promise.all(value.map(withBlobsRead));
+      if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await withBlobsRead(v)])));
+      }
+      return value;
+    };
     const pieces = (value: unknown, into: Uint8Array[]): void => {
       if (value instanceof Uint8Array) into.push(value);
       else if (value instanceof ArrayBuffer) into.push(new Uint8Array(value));
@@ -89,7 +98,7 @@ async function dumpBrowserStorage(page: Page): Promise<{ where: string; base64: 
           pieces(v, into);
         }
       } else if (value !== null && value !== undefined) {
-        // A value the scan cannot read (a Blob, say) would pass unseen.
+        // A value the scan cannot read would pass unseen.
         throw new Error(`the scan cannot read ${Object.prototype.toString.call(value)}`);
       }
     };
@@ -111,7 +120,7 @@ async function dumpBrowserStorage(page: Page): Promise<{ where: string; base64: 
         });
         const into: Uint8Array[] = [];
         pieces(keys, into);
-        pieces(values, into);
+        pieces(await withBlobsRead(values), into);
         for (const p of into) out.push({ where: `IndexedDB ${name}/${store}`, base64: toBase64(p) });
       }
       db.close();
@@ -222,8 +231,30 @@ test('the whole corpus: imported as the manifest reads it, found in Japanese, no
   expect(dump.some((d) => d.where.startsWith('IndexedDB'))).toBe(true);
   expect(dump.some((d) => d.where.startsWith('Cache'))).toBe(true);
   expect(canaryHits(dump, CANARIES)).toEqual([]);
-  // The scan finds what it looks for: the staff name is stored as typed, on purpose.
+  // The scan finds what it looks for: the staff name is stored as typed, on purpose;
+  // and a canary planted in a part page (a Blob) is found, then removed.
   expect(canaryHits(dump, { staff: ADMIN }).length).toBeGreaterThan(0);
+  const plantPage = (text: string | null) =>
+    page.evaluate(
+      (text) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('kura');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('partPages', 'readwrite');
+            const pages = tx.objectStore('partPages');
+            if (text === null) pages.delete(1e9);
+            else pages.put({ pageId: 1e9, bytes: new Blob(['xx', text]) });
+            tx.oncomplete = () => (db.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      text,
+    );
+  await plantPage(CANARIES.description);
+  expect(canaryHits(await dumpBrowserStorage(page), { description: CANARIES.description }).length).toBeGreaterThan(0);
+  await plantPage(null);
 
   // Offline: reload, unlock, search and import all work with the network off.
   await context.setOffline(true);

@@ -14,20 +14,12 @@ export async function putParts(db: KuraDb, parts: readonly { address: string; by
   const seen = new Set<string>();
   const fresh = parts.filter((p, i) => !present[i] && !seen.has(p.address) && seen.add(p.address));
   const pages: PartPageRow[] = [];
-  const rows: (Omit<BlobPartRow, 'page'> & { page: number })[] = [];
-  let members: Uint8Array[] = [];
+  const rows: BlobPartRow[] = [];
+  let members: Uint8Array<ArrayBuffer>[] = [];
   let filled = 0;
   const close = () => {
     if (members.length === 0) return;
-    const bytes = members.length === 1 && members[0]!.byteOffset === 0 && members[0]!.byteLength === members[0]!.buffer.byteLength ? members[0]! : new Uint8Array(filled);
-    if (bytes !== members[0]) {
-      let at = 0;
-      for (const m of members) {
-        bytes.set(m, at);
-        at += m.length;
-      }
-    }
-    pages.push({ bytes });
+    pages.push({ bytes: new Blob(members) });
     members = [];
     filled = 0;
   };
@@ -35,7 +27,7 @@ export async function putParts(db: KuraDb, parts: readonly { address: string; by
     if (filled + part.bytes.length > PAGE_BYTES) close();
     // The page's index among those added here, replaced by its ID below.
     rows.push({ address: part.address, page: pages.length, offset: filled, length: part.bytes.length, uploaded: 0 });
-    members.push(part.bytes);
+    members.push(part.bytes as Uint8Array<ArrayBuffer>);
     filled += part.bytes.length;
   }
   close();
@@ -44,16 +36,25 @@ export async function putParts(db: KuraDb, parts: readonly { address: string; by
   return fresh.reduce((n, p) => n + p.bytes.length, 0);
 }
 
-/** The parts' bytes (views into their pages), undefined for a part not on this device. */
-export async function getParts(db: KuraDb, addresses: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+/**
+ * The parts' bytes, as Blobs to read (slices of their pages, nothing read
+ * yet: a file's parts are read together, and an upload sends a Blob as it
+ * is); undefined for a part not on this device.
+ */
+export async function getParts(db: KuraDb, addresses: readonly string[]): Promise<(Blob | undefined)[]> {
   const rows = await db.blobParts.bulkGet([...addresses]);
   const pageIds = [...new Set(rows.flatMap((r) => (r ? [r.page] : [])))];
   const pages = new Map(pageIds.map((id, i) => [id, i]));
   const pageRows = await db.partPages.bulkGet(pageIds);
   return rows.map((r) => {
     const page = r && pageRows[pages.get(r.page)!];
-    return page ? page.bytes.subarray(r.offset, r.offset + r.length) : undefined;
+    return page ? page.bytes.slice(r.offset, r.offset + r.length) : undefined;
   });
+}
+
+/** The bytes of parts getParts found, read in one go. */
+export async function readParts(parts: readonly Blob[]): Promise<Uint8Array> {
+  return new Uint8Array(await (parts.length === 1 ? parts[0]! : new Blob(parts as Blob[])).arrayBuffer());
 }
 
 /**

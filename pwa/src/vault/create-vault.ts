@@ -52,7 +52,7 @@ import {
   type RandomSource,
   type SecretKey,
 } from '../../../crypto/index.ts';
-import { deleteParts, getParts, putParts, type DeviceMemberRow, type DeviceRow, type IndexPageRow, type KuraDb, type StagedBlobRow } from '../db/index.ts';
+import { deleteParts, getParts, putParts, readParts, type DeviceMemberRow, type DeviceRow, type IndexPageRow, type KuraDb, type StagedBlobRow } from '../db/index.ts';
 import { DicomReadError, readDicomDir, readDicomTagsFrom, TAG_PREFIX_BYTES, type DicomTags } from '../dicom/index.ts';
 import { newId, newRecordId } from './_ids.ts';
 import { missingDicomDirFiles } from './_import-files.ts';
@@ -395,18 +395,8 @@ export function createVault(deps: VaultDeps): Vault {
 
   async function readBlob(key: DocumentKey, blob: BlobRef): Promise<Uint8Array> {
     const parts = await db.transaction('r', [db.blobParts, db.partPages], () => getParts(db, blob.parts));
-    let total = 0;
-    for (const part of parts) {
-      if (!part) throw new VaultError('invalid', 'Part of this file is not on this device yet; it downloads when the device is online.');
-      total += part.length;
-    }
-    const ciphertext = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      ciphertext.set(part!, at);
-      at += part!.length;
-    }
-    return decryptBlob(key, blob.blobId, ciphertext);
+    if (parts.some((p) => !p)) throw new VaultError('invalid', 'Part of this file is not on this device yet; it downloads when the device is online.');
+    return decryptBlob(key, blob.blobId, await readParts(parts as Blob[]));
   }
 
   /** Encrypts one file as a blob stream under the study key and cuts it into addressed parts. */
