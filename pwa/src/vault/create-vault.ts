@@ -410,7 +410,15 @@ export function createVault(deps: VaultDeps): Vault {
 
   // ── unlock state ────────────────────────────────────────────────────────
 
-  async function openVault(row: DeviceRow, member: DeviceMemberRow, facilityKey: FacilityKey, kek: Uint8Array, loginSecretKey: Uint8Array, token: string | null): Promise<Unlocked> {
+  async function openVault(
+    row: DeviceRow,
+    member: DeviceMemberRow,
+    facilityKey: FacilityKey,
+    kek: Uint8Array,
+    loginSecretKey: Uint8Array,
+    token: string | null,
+    indexRows: Promise<IndexPageRow[]> = db.indexPages.toArray(),
+  ): Promise<Unlocked> {
     const facilityId = row.facilityId;
     const deviceSecretKey = unwrapDeviceSigningKey(kek as never, member.wrappedDeviceSigningKey, { facilityId, deviceId: row.deviceId });
     const patientKeySecret = unwrapPatientKeySecret(facilityKey, row.wrappedPatientKeySecret, facilityId);
@@ -440,15 +448,14 @@ export function createVault(deps: VaultDeps): Vault {
       livePlans: new Set(),
       blobsOf: new Map(),
     };
-    await loadIndex(v);
+    await loadIndex(v, await indexRows);
     // Left by an import that was never saved (cancelled, locked, the tab closed).
     // If this fails, the next unlock tries again: nothing refers to them.
     await dropStaged(null, v.livePlans).catch(() => undefined);
     return v;
   }
 
-  async function loadIndex(v: Unlocked): Promise<void> {
-    const rows = await db.indexPages.toArray();
+  async function loadIndex(v: Unlocked, rows: IndexPageRow[]): Promise<void> {
     const bodies = await Promise.all(rows.map((r) => openIndexPageEntries(v.indexKey, r)));
     for (const body of bodies) {
       for (const p of body.patients) v.patients.set(p.patientKey, p);
@@ -1071,6 +1078,10 @@ export function createVault(deps: VaultDeps): Vault {
         throw new VaultError('wrong_password', WRONG_PASSWORD);
       }
       const member = row.members.find((m) => normaliseMemberName(m.name) === wanted);
+      // The encrypted index is read while the password's key is derived (it
+      // needs no key to read): its pages are ready when the key is.
+      const indexRows = db.indexPages.toArray();
+      indexRows.catch(() => undefined);
       if (!member) {
         // The same work as a real attempt, so timing does not tell which names exist here.
         await deriveAccountKeys(input.password, row.secretKey as SecretKey, row.facilityId, parseKdfParams(row.members[0]!.kdfParams));
@@ -1085,7 +1096,7 @@ export function createVault(deps: VaultDeps): Vault {
         throw e;
       }
       if (u) wipe(u);
-      u = await openVault(row, member, facilityKey, keys.kek, keys.login.secretKey, null);
+      u = await openVault(row, member, facilityKey, keys.kek, keys.login.secretKey, null, indexRows);
       keys.kek.fill(0);
       return session(u);
     },
