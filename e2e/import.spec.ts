@@ -3,7 +3,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeTestZip } from '../pwa/src/import/_write-test-zip.ts';
-import { commitPlan, registerFacility, walk } from './_app.ts';
+import { writeTestDicom } from '../pwa/src/dicom/_write-test-dicom.ts';
+import { writeSyntheticInstance } from '../pwa/src/vault/_test-dicom.ts';
+import { commitPlan, importFiles, registerFacility, walk } from './_app.ts';
 
 // A patient-CD-style folder with a DICOMDIR (DESIGN.md §9), beside the repository.
 const cd = fileURLToPath(new URL('../../shared/dicom-corpus-cd', import.meta.url));
@@ -89,4 +91,48 @@ test('files dropped on the import area are read and imported', async ({ page }, 
   await page.getByRole('button', { name: 'Show studies' }).click();
   await expect(page.locator('tr.study-row', { hasText: '1CT1' })).toBeVisible();
   await expect(page.locator('tr.study-row', { hasText: 'H31EXAMPLE' })).toBeVisible();
+});
+
+test('a multi-frame file too large to read with others is read, encrypted and stored on its own, beside small ones', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+  await registerFacility(page, { facility: 'Tsubaki Clinic', name: 'Ren Abe', password: PASSWORD });
+  const study = { patientId: 'CINE-77', patientName: 'Abe^Mio', studyUid: '1.2.826.0.1.3680043.99.81', description: 'Echo cine' };
+  // 24 frames of 512 × 512 × 16 bits: 12.6 MB, above the 4 MiB a file may have to be read with others.
+  const frames = new Uint8Array(24 * 512 * 512 * 2);
+  for (let i = 0; i < frames.length; i++) frames[i] = (i * 31) & 0xff;
+  const cine = writeTestDicom(
+    [
+      { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.3.1' },
+      { tag: 0x00080018, vr: 'UI', value: `${study.studyUid}.1.99` },
+      { tag: 0x00080020, vr: 'DA', value: '20240315' },
+      { tag: 0x00080060, vr: 'CS', value: 'US' },
+      { tag: 0x00081030, vr: 'LO', value: study.description },
+      { tag: 0x00100010, vr: 'PN', value: study.patientName },
+      { tag: 0x00100020, vr: 'LO', value: study.patientId },
+      { tag: 0x0020000d, vr: 'UI', value: study.studyUid },
+      { tag: 0x0020000e, vr: 'UI', value: `${study.studyUid}.1` },
+      { tag: 0x00280002, vr: 'US', value: 1 },
+      { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+      { tag: 0x00280008, vr: 'IS', value: '24' },
+      { tag: 0x00280010, vr: 'US', value: 512 },
+      { tag: 0x00280011, vr: 'US', value: 512 },
+      { tag: 0x00280100, vr: 'US', value: 16 },
+      { tag: 0x00280101, vr: 'US', value: 16 },
+      { tag: 0x00280102, vr: 'US', value: 15 },
+      { tag: 0x00280103, vr: 'US', value: 0 },
+      { tag: 0x7fe00010, vr: 'OW', value: frames },
+    ],
+    { meta: { transferSyntaxUid: '1.2.840.10008.1.2.1' } },
+  );
+  expect(cine.length).toBeGreaterThan(12_000_000);
+  const files = [
+    { name: 'IM1.dcm', mimeType: 'application/dicom', buffer: Buffer.from(writeSyntheticInstance(study, 1)) },
+    { name: 'CINE.dcm', mimeType: 'application/dicom', buffer: Buffer.from(cine) },
+    { name: 'IM2.dcm', mimeType: 'application/dicom', buffer: Buffer.from(writeSyntheticInstance(study, 2)) },
+  ];
+  expect(await importFiles(page, files)).toMatch(/^3 imported, 0 skipped, 0 failed/);
+  // The cine's ciphertext in 13 parts of up to 1 MiB, one part for each small file.
+  expect(await storedRows(page)).toEqual({ stagedBlobs: 0, blobParts: 15 });
+  await page.getByRole('button', { name: 'Show studies' }).click();
+  await expect(page.locator('tr.study-row', { hasText: 'CINE-77' })).toBeVisible();
 });
