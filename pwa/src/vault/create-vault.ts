@@ -240,7 +240,7 @@ interface PatientWork extends DocWork {
 
 /** One saving transaction's worth of changes. */
 interface Batch {
-  /** Parts encrypted by this batch (documents; files moved to another key). */
+  /** Parts encrypted for this batch itself (a document's files; an import's are staged already). */
   parts: EncryptedPart[];
   /** Staged blobs this batch's records refer to: staged no longer once it is stored. */
   stagedBlobIds: string[];
@@ -356,8 +356,7 @@ export function createVault(deps: VaultDeps): Vault {
       body: r.body,
       docKey: r.docKey,
     }));
-    const run = await sealRecordRun(items, head, v.deviceSecretKey, random);
-    return { records: run.records, head: { deviceSeq: run.head.deviceSeq, prevHash: run.head.prevHash } };
+    return sealRecordRun(items, head, v.deviceSecretKey, random);
   }
 
   function devicePublicKeyOf(v: Unlocked, deviceId: string): Uint8Array | null {
