@@ -162,6 +162,18 @@ test('the viewer: every corpus image decodes to its reference values; scroll, wi
   await page.getByRole('button', { name: 'Lung' }).click();
   await expect(windowText).toHaveText('W 1,500 L -600');
 
+  // The screen changing size (a tablet turned, a window resized) keeps an
+  // image that fits fitting, at 100 %.
+  await expect(zoomText).toHaveText('Zoom 100%');
+  const screen = page.viewportSize()!;
+  const viewportHeight = async () => (await viewport.boundingBox())!.height;
+  const tall = await viewportHeight();
+  await page.setViewportSize({ width: screen.width, height: screen.height - 120 });
+  await expect.poll(viewportHeight).toBeLessThan(tall);
+  await expect(zoomText).toHaveText('Zoom 100%');
+  await page.setViewportSize(screen);
+  await expect.poll(viewportHeight).toBe(tall);
+
   // Zoom.
   await expect(zoomText).toHaveText('Zoom 100%');
   await page.getByRole('button', { name: 'Zoom in' }).click();

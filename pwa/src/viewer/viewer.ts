@@ -478,7 +478,10 @@ export class Viewer {
     const { flipHorizontal, flipVertical } = viewport.getCamera();
     viewport.resetCamera({ resetPan: true, resetZoom: true, resetToCenter: true });
     viewport.setViewPresentation({ rotation: rotation ?? 0, flipHorizontal: !!flipHorizontal, flipVertical: !!flipVertical });
+    // What 100 % means at the viewport's size now.
+    this.#fitZoom.set(viewportId, viewport.getZoom());
     viewport.render();
+    this.#notify(viewportId);
   }
 
   /** Everything back as the image was opened: window, invert, rotation, flips, zoom and pan. */
@@ -560,10 +563,23 @@ export class Viewer {
     toolUtilities.triggerAnnotationRenderForViewportIds([...this.#elements.keys()]);
   }
 
-  /** Redraws at the viewports' new size (window resize, layout change). */
+  /**
+   * Redraws at the viewports' new size (window resize, a tablet turned, a
+   * layout change). An image shown to fit is fitted again: Cornerstone keeps
+   * the camera, and the image would be cropped or small at the new size.
+   * One the person zoomed or panned keeps its camera.
+   */
   resize(): void {
     if (this.#destroyed) return;
+    const fitted = [...this.#elements.keys()].filter((id) => {
+      const viewport = this.#viewport(id);
+      const fit = this.#fitZoom.get(id);
+      if (!viewport || fit === undefined || !viewport.getCornerstoneImage?.()) return false;
+      const [x, y] = viewport.getPan();
+      return Math.abs(viewport.getZoom() / fit - 1) < 1e-3 && Math.hypot(x, y) < 1e-6;
+    });
     this.#engine.resize(true, true);
+    for (const id of fitted) this.fit(id);
   }
 
   state(viewportId: string): ViewportState {
