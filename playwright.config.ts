@@ -33,9 +33,11 @@ export default defineConfig({
       ],
     },
   },
+  // A test runs on both screens unless tagged for one: @laptop (checks of
+  // data that do not depend on the screen) or @tablet (touch, the viewer).
   projects: [
-    { name: 'laptop', use: { viewport: { width: 1366, height: 800 } } },
-    { name: 'tablet', use: { viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false } },
+    { name: 'laptop', grepInvert: /@tablet/, use: { viewport: { width: 1366, height: 800 } } },
+    { name: 'tablet', grepInvert: /@laptop/, use: { viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false } },
   ],
   webServer: {
     // The same path as `npm start`; it rebuilds only when dist/ is stale.

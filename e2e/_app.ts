@@ -1,8 +1,25 @@
 // Steps the end-to-end specs share: registering a facility, unlocking, and
 // importing files through the app's own controls, as a person would.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The shared test data beside the repository: the DICOM corpus (with its manifest) and a patient CD. */
+export const CORPUS = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+export const CORPUS_CD = fileURLToPath(new URL('../../shared/dicom-corpus-cd', import.meta.url));
+
+/**
+ * The paths, once each is known to exist: a missing one fails the test,
+ * saying where it was looked for; the tests that read real files never pass
+ * by being skipped.
+ */
+export function testData(...paths: string[]): string[] {
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: the end-to-end tests read ../shared (dicom-corpus, dicom-corpus-cd) beside the repository`);
+  }
+  return paths;
+}
 
 /** Every file below a folder. */
 export function walk(dir: string): string[] {

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeSyntheticInstance } from '../pwa/src/vault/_test-dicom.ts';
 import { canaryNeedles, containsBytes } from '../pwa/src/vault/_canary-needles.ts';
-import { forEachStudy, importFiles, registerFacility, unlock, walk } from './_app.ts';
+import { CORPUS, forEachStudy, importFiles, registerFacility, testData, unlock, walk } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
-const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+const corpus = CORPUS;
 const PASSWORD = 'amber quarry violet nine';
 const ADMIN = 'Kenji Mori';
 const ME = { facility: 'Hoshi Imaging', name: ADMIN, password: PASSWORD };
@@ -152,10 +151,9 @@ function canaryHits(dump: { where: string; base64: string }[], canaries: Record<
   return hits;
 }
 
-test('the whole corpus: imported as the manifest reads it, found in Japanese, nothing readable at rest, and offline', async ({ page, context }, testInfo) => {
-  test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
-  // The data checks do not depend on the viewport; vault.spec.ts covers the tablet.
-  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+// The data checks do not depend on the viewport (vault.spec.ts covers the tablet): laptop only.
+test('the whole corpus: imported as the manifest reads it, found in Japanese, nothing readable at rest, and offline', { tag: '@laptop' }, async ({ page, context }, testInfo) => {
+  testData(join(corpus, 'manifest.json'));
   test.setTimeout(300_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));

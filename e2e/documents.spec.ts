@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { registerFacility, studyHolding } from './_app.ts';
+import { CORPUS, registerFacility, studyHolding, testData } from './_app.ts';
 
 // Documents in the viewer: an encapsulated PDF and a structured report from
 // the DICOM corpus, and a PDF, a photo and a chart note added with the
 // document form, each shown in place of the image viewport.
-const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+const corpus = CORPUS;
 const PASSWORD = 'copper meadow lantern six';
 
 
@@ -68,9 +67,8 @@ async function closeViewer(page: Page): Promise<void> {
   await page.getByRole('button', { name: '← Back to results' }).click();
 }
 
-test('documents in the viewer: an encapsulated PDF, a structured report, an attached PDF and photo, a chart note', async ({ page }, testInfo) => {
-  test.skip(!existsSync(join(corpus, 'orthanc__sample-pdf.dcm')), `the DICOM corpus is not at ${corpus}`);
-  test.skip(testInfo.project.name !== 'tablet', 'runs once, on the tablet viewport');
+test('documents in the viewer: an encapsulated PDF, a structured report, an attached PDF and photo, a chart note', { tag: '@tablet' }, async ({ page }, testInfo) => {
+  testData(join(corpus, 'orthanc__sample-pdf.dcm'));
   test.setTimeout(120_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));

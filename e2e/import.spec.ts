@@ -1,14 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { writeTestZip } from '../pwa/src/import/_write-test-zip.ts';
 import { writeTestDicom } from '../pwa/src/dicom/_write-test-dicom.ts';
 import { writeSyntheticInstance } from '../pwa/src/vault/_test-dicom.ts';
-import { commitPlan, importFiles, registerFacility, walk } from './_app.ts';
+import { commitPlan, CORPUS, CORPUS_CD, importFiles, registerFacility, testData, walk } from './_app.ts';
 
 // A patient-CD-style folder with a DICOMDIR (DESIGN.md §9), beside the repository.
-const cd = fileURLToPath(new URL('../../shared/dicom-corpus-cd', import.meta.url));
+const cd = CORPUS_CD;
 const PASSWORD = 'lichen orbit marble two';
 
 /** Rows of the device store's staged-file list and encrypted parts, read from the page beside the vault worker. */
@@ -33,9 +32,8 @@ function storedRows(page: Page): Promise<{ stagedBlobs: number; blobParts: numbe
   );
 }
 
-test('a patient CD by folder, then the same CD as a ZIP archive', async ({ page }, testInfo) => {
-  test.skip(!existsSync(join(cd, 'DICOMDIR')), `the CD folder is not at ${cd}`);
-  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+test('a patient CD by folder, then the same CD as a ZIP archive', { tag: '@laptop' }, async ({ page }, testInfo) => {
+  testData(join(cd, 'DICOMDIR'));
   await registerFacility(page, { facility: 'Minato Clinic', name: 'Rin Aoki', password: PASSWORD });
   const sections = page.getByRole('navigation', { name: 'Sections' });
 
@@ -69,11 +67,8 @@ test('a patient CD by folder, then the same CD as a ZIP archive', async ({ page 
   await expect(page.locator('.failures li')).toContainText(['patient-cd.zip/PATIENTCD/README.md']);
 });
 
-test('files dropped on the import area are read and imported', async ({ page }, testInfo) => {
-  const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
-  const picked = ['pydicom__CT_small.dcm', 'pydicom__chrH31.dcm'].map((f) => join(corpus, f));
-  test.skip(!picked.every((f) => existsSync(f)), `the DICOM corpus is not at ${corpus}`);
-  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+test('files dropped on the import area are read and imported', { tag: '@laptop' }, async ({ page }) => {
+  const picked = testData(...['pydicom__CT_small.dcm', 'pydicom__chrH31.dcm'].map((f) => join(CORPUS, f)));
   await registerFacility(page, { facility: 'Kaede Clinic', name: 'Sora Ito', password: PASSWORD });
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Import' }).click();
   const files = picked.map((path) => ({ name: path.split('/').pop()!, bytes: [...readFileSync(path)] }));
@@ -93,8 +88,7 @@ test('files dropped on the import area are read and imported', async ({ page }, 
   await expect(page.locator('tr.study-row', { hasText: 'H31EXAMPLE' })).toBeVisible();
 });
 
-test('a multi-frame file too large to read with others is read, encrypted and stored on its own, beside small ones', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'laptop', 'runs once, on the laptop viewport');
+test('a multi-frame file too large to read with others is read, encrypted and stored on its own, beside small ones', { tag: '@laptop' }, async ({ page }) => {
   await registerFacility(page, { facility: 'Tsubaki Clinic', name: 'Ren Abe', password: PASSWORD });
   const study = { patientId: 'CINE-77', patientName: 'Abe^Mio', studyUid: '1.2.826.0.1.3680043.99.81', description: 'Echo cine' };
   // 24 frames of 512 × 512 × 16 bits: 12.6 MB, above the 4 MiB a file may have to be read with others.

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import jsQR from 'jsqr';
+import { CORPUS, testData } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
-const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+const corpus = CORPUS;
 // Two studies with patient IDs in their files, so the plan needs no typing.
 const files = ['highdicom__dx_image.dcm', 'notzaki__MG_Explicit_Little.dcm'].map((f) => join(corpus, f));
 
@@ -34,7 +34,7 @@ async function qrPixels(page: Page): Promise<{ data: number[]; width: number; he
 }
 
 test('register, keep the kit, lock and unlock, import and find the studies', async ({ page }, testInfo) => {
-  test.skip(!files.every((f) => existsSync(f)), `the DICOM corpus is not at ${corpus}`);
+  testData(...files);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {

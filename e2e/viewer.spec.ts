@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { forEachStudy, importFiles, registerFacility, studyHolding, unlock } from './_app.ts';
+import { CORPUS, forEachStudy, importFiles, registerFacility, studyHolding, testData, unlock } from './_app.ts';
 
 // DESIGN.md §9: the corpus sits beside the repository and is not copied in.
-const corpus = fileURLToPath(new URL('../../shared/dicom-corpus', import.meta.url));
+const corpus = CORPUS;
 const PASSWORD = 'copper meadow lantern six';
 const ME = { facility: 'Tsubaki Imaging', name: 'Ren Hayashi', password: PASSWORD };
 
@@ -58,9 +57,8 @@ function close(actual: number, expected: number, tolerance: number): boolean {
   return Math.abs(actual - expected) <= tolerance;
 }
 
-test('the viewer: every corpus image decodes to its reference values; scroll, window, presets, zoom and a length on a CT; offline', async ({ page, context }, testInfo) => {
-  test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
-  test.skip(testInfo.project.name !== 'tablet', 'runs once, on the tablet viewport');
+test('the viewer: every corpus image decodes to its reference values; scroll, window, presets, zoom and a length on a CT; offline', { tag: '@tablet' }, async ({ page, context }, testInfo) => {
+  testData(join(corpus, 'manifest.json'));
   test.setTimeout(120_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -260,9 +258,9 @@ async function lockFromViewer(page: Page): Promise<void> {
   await expect(page.getByRole('region', { name: 'Image viewer' })).toHaveCount(0);
 }
 
-test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that is saved and comes back after a lock', async ({ page }, testInfo) => {
-  test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
-  test.skip(testInfo.project.name !== 'tablet', 'touch: the tablet project only');
+// Touch: the tablet project only.
+test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that is saved and comes back after a lock', { tag: '@tablet' }, async ({ page }, testInfo) => {
+  testData(join(corpus, 'manifest.json'));
   test.setTimeout(120_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -361,9 +359,8 @@ test('the viewer by touch on a tablet: scroll, window, pinch-zoom, a length that
   expect(problems).toEqual([]);
 });
 
-test('a lock with the viewer open leaves nothing decoded; a viewer-role member sees measurements but cannot draw', async ({ page }, testInfo) => {
-  test.skip(!existsSync(join(corpus, 'manifest.json')), `the DICOM corpus is not at ${corpus}`);
-  test.skip(testInfo.project.name !== 'tablet', 'runs once, on the tablet viewport');
+test('a lock with the viewer open leaves nothing decoded; a viewer-role member sees measurements but cannot draw', { tag: '@tablet' }, async ({ page }, testInfo) => {
+  testData(join(corpus, 'manifest.json'));
   test.setTimeout(120_000);
   await registerFacility(page, ME);
   expect(await importFiles(page, ['wg04__CT1_JPLL', 'wg04__CT1_JLSL', 'pydicom__CT_small.dcm'].map((f) => join(corpus, f)))).toMatch(/ 0 failed$/);
